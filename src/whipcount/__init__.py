@@ -1,0 +1,58 @@
+"""whipcount: forecast and whip United Nations General Assembly votes.
+
+The public API (kept complete by ``tests/test_exported_members.py``)::
+
+    from whipcount import Record, Settings, import_sources
+    report = import_sources(Settings().record, [Settings().data_folder()])
+    with Record(Settings().record) as record:
+        record.series_show(record.series_find("cuba embargo")[0]["id"])
+"""
+
+from __future__ import annotations
+
+from whipcount.errors import (
+    ConfigError,
+    DuplicateRollCallError,
+    NotFoundError,
+    RecordError,
+    RecordMissingError,
+    RecordSchemaError,
+    SourceError,
+    SourceFormatError,
+    UnknownCountryError,
+    VoteCodeError,
+    WhipcountError,
+)
+from whipcount.record.codes import DatePrecision, SessionKind, Vote
+from whipcount.record.importer import ImportReport, import_sources
+from whipcount.record.matrix import VoteMatrix, load_matrix
+from whipcount.record.members import MemberDirectory
+from whipcount.record.reader import Record
+from whipcount.settings import Settings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "DatePrecision",
+    "DuplicateRollCallError",
+    "ImportReport",
+    "MemberDirectory",
+    "NotFoundError",
+    "Record",
+    "RecordError",
+    "RecordMissingError",
+    "RecordSchemaError",
+    "SessionKind",
+    "Settings",
+    "SourceError",
+    "SourceFormatError",
+    "UnknownCountryError",
+    "Vote",
+    "VoteCodeError",
+    "VoteMatrix",
+    "WhipcountError",
+    "__version__",
+    "import_sources",
+    "load_matrix",
+]

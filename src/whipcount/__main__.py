@@ -1,0 +1,5 @@
+"""``python -m whipcount``: the command line."""
+
+from whipcount.cli import main
+
+main()

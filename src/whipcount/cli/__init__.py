@@ -1,0 +1,72 @@
+"""The ``whipcount`` command line: a thin shell over the library.
+
+Each command opens the library object it needs and calls one method; domain errors
+become one-line messages (exit code 1) here, at the edge.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from whipcount import __version__
+from whipcount.errors import WhipcountError
+from whipcount.record.reader import Record
+from whipcount.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def domain_errors(func: F) -> F:
+    """Turn whipcount's errors into ``ClickException`` (message, exit code 1)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except WhipcountError as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings(ctx: click.Context) -> Settings:
+    found: Settings = ctx.find_object(Settings) or Settings()
+    return found
+
+
+def open_record(ctx: click.Context) -> Record:
+    return Record(settings(ctx).record)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="whipcount")
+@click.option("--record", "record_path", type=click.Path(path_type=Path), default=None,
+              help="Record file (default: $WHIPCOUNT_RECORD, else the user data folder).")
+@click.pass_context
+def cli(ctx: click.Context, record_path: Path | None) -> None:
+    """Forecast and whip UN General Assembly votes."""
+    values = {"record": record_path} if record_path else {}
+    ctx.obj = Settings(**values)
+
+
+def main() -> None:
+    cli()
+
+
+def _register() -> None:
+    from whipcount.cli import importing, record_cmds, series_cmds, votes_cmds
+
+    cli.add_command(importing.import_command)
+    cli.add_command(record_cmds.record)
+    cli.add_command(series_cmds.series)
+    cli.add_command(votes_cmds.votes)
+    cli.add_command(votes_cmds.country)
+    cli.add_command(votes_cmds.members)
+
+
+_register()

@@ -1,0 +1,52 @@
+"""``whipcount import``: build or extend the record from source files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from whipcount.cli import domain_errors, settings
+from whipcount.cli.output import console, output_options, print_json, print_rows
+from whipcount.record.importer import import_sources
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Delete the record first and import anew.")
+@output_options
+@click.pass_context
+@domain_errors
+def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool,
+                   output: str) -> None:
+    """Import source files (default: the configured data folder) into the record.
+
+    Re-importing a file adds nothing; a file with newer votes adds only those; a bad
+    file is refused whole, with the file, row and value named.
+    """
+    config = settings(ctx)
+    sources = list(paths) or [config.data_folder()]
+    if rebuild:
+        for suffix in ("", "-journal", ".matrix.npz"):
+            config.record.with_name(config.record.name + suffix).unlink(missing_ok=True)
+    show = config.progress and output == "table" and console().is_terminal
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total}"), TimeElapsedColumn(), console=console(),
+                  disable=not show, transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def step(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        report = import_sources(config.record, sources, progress=step)
+    document = report.to_dict()
+    if output == "json":
+        print_json(document)
+        return
+    rows = [dict(u, path=Path(str(u["path"])).name) for u in document["units"]]  # type: ignore[union-attr]
+    print_rows(rows, ["source", "path", "status", "roll_calls_added", "votes_added",
+                      "votes_changed", "conflicts_added"], output, title=f"import into {config.record}")
+    if output == "table":
+        click.echo(f"{report.roll_calls_added} roll calls and {report.votes_added} votes added; "
+                   f"{report.series} series.")

@@ -1,0 +1,58 @@
+"""Output shared by every command: a rich table by default, ``--json`` or ``--csv``."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(func: F) -> F:
+    """Add ``--json`` and ``--csv`` to a command (passed on as ``output``)."""
+
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    @click.option("--csv", "as_csv", is_flag=True, help="Print the rows as CSV.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
+        if as_json and as_csv:
+            raise click.UsageError("choose one of --json and --csv")
+        kwargs["output"] = "json" if as_json else "csv" if as_csv else "table"
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(document: object) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+
+
+def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: str,
+               title: str | None = None) -> None:
+    """Rows as a table, CSV, or (for ``json``) a JSON list."""
+    if output == "json":
+        print_json(list(rows))
+    elif output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(title=title, show_lines=False)
+        for column in columns:
+            table.add_column(column.replace("_", " "), overflow="fold")
+        for row in rows:
+            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        console().print(table)
+
+
+def console() -> Console:
+    return Console(width=None if sys.stdout.isatty() else 160)

@@ -1,0 +1,52 @@
+"""``whipcount record``: the state of the record, and where its sources disagree."""
+
+from __future__ import annotations
+
+import click
+
+from whipcount.cli import domain_errors, open_record
+from whipcount.cli.output import output_options, print_json, print_rows
+
+
+@click.group()
+def record() -> None:
+    """The vote record: status and conflicts."""
+
+
+@record.command()
+@output_options
+@click.pass_context
+@domain_errors
+def status(ctx: click.Context, output: str) -> None:
+    """How much the record holds, and every import."""
+    with open_record(ctx) as rec:
+        document = rec.status()
+    if output == "json":
+        print_json(document)
+        return
+    sessions = document["sessions"]
+    click.echo(f"record     {document['record']} (version {document['version']})")
+    click.echo(f"roll calls {document['roll_calls']:,}  votes {document['votes']:,}  "
+               f"members {document['members']}  series {document['series']:,}")
+    click.echo(f"dates      {document['first_date']} .. {document['last_date']}; "
+               f"sessions {sessions[0]}..{sessions[-1]}" if sessions else "dates      none")
+    click.echo(f"conflicts  {document['conflicts'] or 'none'}")
+    print_rows(document["imports"], ["id", "finished_at", "source", "path", "roll_calls_added",
+                                     "votes_added", "conflicts_added"], output, title="imports")
+
+
+@record.command()
+@click.option("--kind", type=click.Choice(["vote", "totals", "date", "membership"]),
+              help="Only conflicts of this kind.")
+@click.option("--roll-call", help="Only conflicts on this roll call (id or symbol).")
+@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@output_options
+@click.pass_context
+@domain_errors
+def conflicts(ctx: click.Context, kind: str | None, roll_call: str | None, limit: int | None,
+              output: str) -> None:
+    """Where sources disagree: which value the record kept, and the other."""
+    with open_record(ctx) as rec:
+        rows = rec.conflicts(kind=kind, roll_call=roll_call, limit=limit)
+    print_rows(rows, ["roll_call", "date", "member", "kind", "kept_source", "kept_value",
+                      "other_source", "other_value"], output, title=f"{len(rows)} conflicts")

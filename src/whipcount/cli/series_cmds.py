@@ -1,0 +1,48 @@
+"""``whipcount series``: find a series and show its instances."""
+
+from __future__ import annotations
+
+import click
+
+from whipcount.cli import domain_errors, open_record
+from whipcount.cli.output import output_options, print_json, print_rows
+
+
+@click.group()
+def series() -> None:
+    """Series: the same resolution session after session."""
+
+
+@series.command()
+@click.argument("text")
+@click.option("--limit", type=int, default=10, show_default=True, help="At most this many.")
+@output_options
+@click.pass_context
+@domain_errors
+def find(ctx: click.Context, text: str, limit: int, output: str) -> None:
+    """Series whose titles match TEXT, best match first."""
+    with open_record(ctx) as rec:
+        rows = rec.series_find(text, limit=limit)
+    print_rows(rows, ["id", "instances", "first_session", "last_session", "title"], output)
+
+
+@series.command()
+@click.argument("series_id")
+@output_options
+@click.pass_context
+@domain_errors
+def show(ctx: click.Context, series_id: str, output: str) -> None:
+    """Every instance of SERIES_ID with its tally."""
+    with open_record(ctx) as rec:
+        document = rec.series_show(series_id)
+    if output == "json":
+        print_json(document)
+        return
+    rows = [
+        {**{k: v for k, v in i.items() if k != "totals"}, **i["totals"],
+         "published": "-".join(str(i["published_totals"][t]) for t in ("yes", "no", "abstain"))
+         if i["published_totals"] else ""}
+        for i in document["instances"]
+    ]
+    print_rows(rows, ["session", "date", "roll_call", "yes", "no", "abstain", "absent",
+                      "published"], output, title=f"{document['id']}: {document['title']}")

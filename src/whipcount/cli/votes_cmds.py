@@ -1,0 +1,67 @@
+"""``whipcount votes``, ``whipcount country`` and ``whipcount members``."""
+
+from __future__ import annotations
+
+import click
+
+from whipcount.cli import domain_errors, open_record
+from whipcount.cli.output import output_options, print_json, print_rows
+
+
+@click.command()
+@click.argument("roll_call")
+@output_options
+@click.pass_context
+@domain_errors
+def votes(ctx: click.Context, roll_call: str, output: str) -> None:
+    """Every member's vote on ROLL_CALL (an id, a symbol such as A/RES/79/7, or rcid:N)."""
+    with open_record(ctx) as rec:
+        document = rec.votes(roll_call)
+    if output == "json":
+        print_json(document)
+        return
+    counted = document["counted"]
+    title = (f"{document['id']} ({document['date']}, session {document['session_label']}): "
+             f"{document['title']}\n{counted['yes']} yes, {counted['no']} no, "
+             f"{counted['abstain']} abstain, {counted['absent']} absent")
+    print_rows(document["votes"], ["member", "name", "vote", "reason"], output, title=title)
+
+
+@click.command()
+@click.argument("member")
+@click.option("--series", "series_id", help="Only this series' instances.")
+@click.option("--sessions", help="Only these regular sessions, e.g. 70-79.")
+@output_options
+@click.pass_context
+@domain_errors
+def country(ctx: click.Context, member: str, series_id: str | None, sessions: str | None,
+            output: str) -> None:
+    """MEMBER's votes (an ISO3 code, or a name)."""
+    span = None
+    if sessions:
+        low, _, high = sessions.partition("-")
+        try:
+            span = (int(low), int(high or low))
+        except ValueError as error:
+            raise click.BadParameter("give a session or a range such as 70-79",
+                                     param_hint="--sessions") from error
+    with open_record(ctx) as rec:
+        document = rec.country(member, series=series_id, sessions=span)
+    if output == "json":
+        print_json(document)
+        return
+    summary = ", ".join(f"{v} {k}" for k, v in document["summary"].items())
+    print_rows(document["votes"], ["date", "session", "roll_call", "vote", "title"], output,
+               title=f"{document['member']['short_name']} ({document['member']['code']}): {summary}")
+
+
+@click.command()
+@output_options
+@click.pass_context
+@domain_errors
+def members(ctx: click.Context, output: str) -> None:
+    """Every member identity: codes, names, admission, end and successor, group."""
+    with open_record(ctx) as rec:
+        rows = rec.members()
+    print_rows(rows, ["code", "short_name", "admitted", "ended", "successor", "regional_group"],
+               output)

@@ -1,0 +1,93 @@
+"""The exceptions whipcount raises.
+
+Every error the library raises on purpose derives from :class:`WhipcountError`,
+so a caller can catch one class.  The tree::
+
+    WhipcountError
+    ├── ConfigError              a setting is invalid, or the data folder is missing
+    ├── RecordError              the vote record
+    │   ├── RecordMissingError   no record at the configured path (run ``whipcount import``)
+    │   ├── RecordSchemaError    the file is not a whipcount record, or has another schema version
+    │   └── NotFoundError        an unknown roll call, series or member was asked for
+    └── SourceError              a source file cannot be imported; nothing from it was written
+        ├── SourceFormatError    malformed, truncated or unrecognised file
+        ├── UnknownCountryError  a country key that no member table entry resolves
+        ├── VoteCodeError        a vote code outside the source's coding
+        └── DuplicateRollCallError  one roll call twice in a file, with different votes
+
+``SourceError`` carries ``path``, ``row`` and ``value`` so that messages name the
+file, the row (1-based, counting the header as row 1 where there is one, or the
+line of a JSON-lines file) and the offending value.  The CLI turns these into
+one-line messages and exit code 1; the web layer maps them to HTTP statuses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WhipcountError(Exception):
+    """Base class of every error raised by whipcount on purpose."""
+
+
+class ConfigError(WhipcountError):
+    """A setting is invalid, or a configured folder does not exist."""
+
+
+class RecordError(WhipcountError):
+    """A problem with the vote record store."""
+
+
+class RecordMissingError(RecordError):
+    """There is no record at the configured path yet."""
+
+
+class RecordSchemaError(RecordError):
+    """The file is not a whipcount record, or has an incompatible schema version."""
+
+
+class NotFoundError(RecordError, LookupError):
+    """An unknown roll call, series or member was asked for."""
+
+
+class SourceError(WhipcountError):
+    """A source file cannot be imported. Nothing from that file was written."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        row: int | None = None,
+        value: object = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.row = row
+        self.value = value
+        self.reason = message
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if row is not None:
+            where.append(f"row {row}")
+        prefix = ", ".join(where)
+        text = f"{prefix}: {message}" if prefix else message
+        if value is not None:
+            text += f" (value: {value!r})"
+        super().__init__(text)
+
+
+class SourceFormatError(SourceError):
+    """The file is malformed, truncated, or not in any format whipcount reads."""
+
+
+class UnknownCountryError(SourceError):
+    """A country name or code that no entry of the member tables resolves."""
+
+
+class VoteCodeError(SourceError):
+    """A vote code outside the coding the source documents."""
+
+
+class DuplicateRollCallError(SourceError):
+    """The same roll call appears twice in one file with different votes."""

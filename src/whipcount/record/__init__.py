@@ -1,0 +1,1 @@
+"""The vote record: sources, members, the SQLite store, series and the vote matrix."""
