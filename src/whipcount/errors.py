@@ -65,6 +65,8 @@ class SourceError(WhipcountError):
         self.row = row
         self.value = value
         self.reason = message
+        #: the import run's report, when an import run refused this file
+        self.report: object | None = None
         where = []
         if path is not None:
             where.append(str(path))

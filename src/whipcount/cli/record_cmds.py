@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from whipcount.cli import domain_errors, open_record
@@ -50,3 +52,30 @@ def conflicts(ctx: click.Context, kind: str | None, roll_call: str | None, limit
         rows = rec.conflicts(kind=kind, roll_call=roll_call, limit=limit)
     print_rows(rows, ["roll_call", "date", "member", "kind", "kept_source", "kept_value",
                       "other_source", "other_value"], output, title=f"{len(rows)} conflicts")
+
+
+@record.command("tally-check")
+@click.option("--markdown", "markdown", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the result as a Markdown page (docs/TALLY_CHECK.md).")
+@output_options
+@click.pass_context
+@domain_errors
+def tally_check(ctx: click.Context, markdown: Path | None, output: str) -> None:
+    """Do the per-member votes reproduce the published totals? Rates and exceptions."""
+    from whipcount.record.tally_check import to_markdown
+
+    with open_record(ctx) as rec:
+        document = rec.tally_check()
+    if markdown is not None:
+        markdown.write_text(to_markdown(document, "whipcount record tally-check --markdown "
+                                        f"{markdown.name}"), encoding="utf-8")
+    if output == "json":
+        print_json(document)
+        return
+    published = document["published"]
+    click.echo(f"published totals reproduced: {published['matched']} of "
+               f"{published['roll_calls']} roll calls")
+    print_rows(document["by_source"], ["source", "roll_calls", "matched", "match_rate",
+                                       "absent_given", "absent_matched"], output)
+    print_rows(document["exceptions"], ["roll_call", "date", "source", "published", "counted",
+                                        "reason"], output, title="exceptions")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from whipcount.errors import SourceError
 from whipcount.record.members import MemberDirectory, directory
 from whipcount.record.reconcile import MergeCounts, Merger
 from whipcount.record.series import link_series
@@ -43,7 +44,7 @@ class UnitReport:
 
     source: str
     path: str
-    status: str  # "imported" or "unchanged"
+    status: str  # "imported", "unchanged" or "failed" (the file was refused whole)
     roll_calls_added: int = 0
     votes_added: int = 0
     votes_changed: int = 0
@@ -98,7 +99,12 @@ def import_sources(
     progress: Progress | None = None,
     members: MemberDirectory | None = None,
 ) -> ImportReport:
-    """Import every source under ``paths`` into the record at ``record``."""
+    """Import every source under ``paths`` into the record at ``record``.
+
+    A file that cannot be read is refused whole and the others are imported; the
+    first such :class:`SourceError` is raised at the end, with the run's report as
+    its ``report`` attribute.
+    """
     members = members or directory()
     units, skipped = discover(list(paths))
     units.sort(key=lambda u: (-u.precedence, str(u.path)))  # official sources define ids
@@ -107,12 +113,18 @@ def import_sources(
         with transaction(connection):
             _store_members(connection, members)
             drop_lookup_indexes(connection)
-        reports = []
+        reports: list[UnitReport] = []
+        failures: list[SourceError] = []
         total = len(units) + 1
         for number, unit in enumerate(units, start=1):
             if progress:
                 progress(f"{unit.source}: {unit.path.name}", number - 1, total)
-            reports.append(_import_unit(connection, unit, members))
+            try:
+                reports.append(_import_unit(connection, unit, members))
+            except SourceError as error:  # refuse this file whole, go on with the others
+                failures.append(error)
+                reports.append(UnitReport(unit.source, str(unit.path), "failed",
+                                          notes=[str(error)]))
         if progress:
             progress("published totals and series", len(units), total)
         reports.append(_import_published_totals(connection, members))
@@ -127,7 +139,13 @@ def import_sources(
 
         refresh_cache(record)
     shown = [r for r in reports if not (r.source == "published_totals" and r.status != "imported")]
-    return ImportReport(str(record), shown, [str(p) for p in skipped], series)
+    report = ImportReport(str(record), shown, [str(p) for p in skipped], series)
+    if failures:
+        failures[0].report = report
+        if len(failures) > 1:
+            failures[0].args = (f"{failures[0]} (and {len(failures) - 1} more failed files)",)
+        raise failures[0]
+    return report
 
 
 def _import_unit(connection: sqlite3.Connection, unit: ImportUnit, members: MemberDirectory) -> UnitReport:
@@ -168,28 +186,36 @@ def _apply(connection: sqlite3.Connection, batch: SourceBatch, path: Path, diges
                       list(batch.notes))
 
 
-def _import_published_totals(connection: sqlite3.Connection, members: MemberDirectory) -> UnitReport:
-    """Totals typed in from the UN's records, for roll calls whose sources lack them."""
+def _import_published_totals(connection: sqlite3.Connection,
+                             members: MemberDirectory) -> UnitReport:
+    """Totals typed in from the UN's records, applied to the roll calls that carry their
+    symbols, each time such roll calls arrive (or the typed table changes)."""
     ref = resources.files("whipcount.record") / "data" / "published_totals.csv"
     with resources.as_file(ref) as path:
         digest = checksum([path])
-        seen = connection.execute(
-            "SELECT 1 FROM imports WHERE source = 'published_totals' AND sha256 = ?", (digest,)
-        ).fetchone()
-        if seen:
-            return UnitReport("published_totals", str(path), "unchanged")
         table = pd.read_csv(path, dtype={"symbol": str}, comment="#")
-        known = dict(connection.execute(
-            "SELECT symbol, date FROM roll_calls WHERE symbol IS NOT NULL AND final IS NOT 0"
-        ).fetchall())
+        known = {row[0] for row in connection.execute(
+            "SELECT symbol FROM roll_calls WHERE symbol IS NOT NULL AND final IS NOT 0")}
+        applied = {row[0] for row in connection.execute(
+            "SELECT r.symbol FROM source_totals t JOIN roll_calls r ON r.rc = t.rc "
+            "WHERE t.source = 'published_totals'")}
+        row = connection.execute(
+            "SELECT value FROM meta WHERE key = 'published_totals_sha256'").fetchone()
+        if row is not None and row[0] == digest:
+            known -= applied
         table = table[table["symbol"].isin(known)]
+        if table.empty:
+            return UnitReport("published_totals", str(path), "unchanged")
         roll_calls = roll_call_frame({
             "key": table["symbol"], "symbol": table["symbol"],
             "date": pd.to_datetime(table["date"]), "date_precision": "day", "final": True,
             "yes": table["yes"], "no": table["no"], "abstain": table["abstain"],
         })
         batch = SourceBatch("published_totals", [path], roll_calls, vote_frame([], [], []))
-        return _apply(connection, batch, path, digest, _now())
+        report = _apply(connection, batch, path, digest, _now())
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('published_totals_sha256', ?)",
+                           (digest,))
+        return report
 
 
 def _store_members(connection: sqlite3.Connection, members: MemberDirectory) -> None:

@@ -228,6 +228,12 @@ class Record:
             "SELECT code, iso3, short_name, official_name, admitted, ended, successor, "
             "regional_group FROM members ORDER BY code")]
 
+    def tally_check(self) -> Document:
+        """How well per-member votes reproduce published totals (see ``tally_check``)."""
+        from whipcount.record.tally_check import tally_check
+
+        return tally_check(self.db)
+
     # --- conflicts ----------------------------------------------------------------------
     def conflicts(self, *, kind: str | None = None, roll_call: str | None = None,
                   limit: int | None = None) -> list[Document]:

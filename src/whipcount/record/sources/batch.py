@@ -114,7 +114,11 @@ def implied_absences(
 ) -> pd.DataFrame:
     """Absent rows for members of each roll call's day that ``listed`` does not name.
 
-    ``roll_calls`` needs ``key`` and ``date``; ``listed`` needs ``key`` and ``member``.
+    ``roll_calls`` needs ``key`` and ``date`` (and the source's totals, if any);
+    ``listed`` needs ``key``, ``member`` and ``vote``.  Where the listed yes, no and
+    abstain votes reproduce the source's own published totals, the list is complete, and
+    the absences it implies are as good as stated (``explicit``); otherwise they are
+    only implied, and any source that states a vote for that member overrules them.
     """
     if roll_calls.empty:
         return vote_frame([], [], [])
@@ -125,7 +129,26 @@ def implied_absences(
         listed[["key", "member"]].drop_duplicates(), how="left", indicator=True
     )
     missing = merged[merged["_merge"] == "left_only"]
-    return vote_frame(missing["key"], missing["member"], 8, explicit=False)
+    complete = complete_lists(roll_calls, listed)
+    return vote_frame(missing["key"], missing["member"], 8,
+                      explicit=missing["key"].isin(complete).to_numpy())
+
+
+def complete_lists(roll_calls: pd.DataFrame, listed: pd.DataFrame) -> set[str]:
+    """Keys of roll calls whose listed votes reproduce the source's yes/no/abstain totals."""
+    if not {"yes", "no", "abstain"} <= set(roll_calls.columns) or listed.empty:
+        return set()
+    counts = listed.pivot_table(index="key", columns="vote", values="member", aggfunc="count",
+                                fill_value=0)
+    complete = set()
+    for row in roll_calls[["key", "yes", "no", "abstain"]].itertuples(index=False):
+        if pd.isna(row.yes) or row.key not in counts.index:
+            continue
+        got = counts.loc[row.key]
+        if (int(got.get(1, 0)), int(got.get(3, 0)), int(got.get(2, 0))) == (
+                int(row.yes), int(row.no), int(row.abstain) if pd.notna(row.abstain) else -1):
+            complete.add(str(row.key))
+    return complete
 
 
 def json_list(values: list[str]) -> str | None:

@@ -87,7 +87,7 @@ def read_undl_csv(path: Path, directory: MemberDirectory) -> SourceBatch:
         [_record(key, group) for key, group in frame.groupby("_key", sort=False)]))
     reasons = frame["vote_note"].where((frame["_vote"] == 8) & (frame["vote_note"].str.strip() != ""))
     listed = vote_frame(frame["_key"], frame["_member"], frame["_vote"], reason=reasons)
-    absent = implied_absences(roll_calls[["key", "date"]], listed, directory)
+    absent = implied_absences(roll_calls, listed, directory)
     return SourceBatch(source="undl_csv", files=[path], roll_calls=roll_calls,
                        votes=pd.concat([listed, absent], ignore_index=True))
 

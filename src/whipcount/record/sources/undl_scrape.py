@@ -101,7 +101,7 @@ def read_undl_scrape(path: Path, directory: MemberDirectory) -> SourceBatch:
                                 path=path, row=int(assembly["_row"].iloc[bad // len(countries)]))
     keep = is_member
     listed = vote_frame(cells["key"][keep], members[keep], codes[keep].astype(int))
-    absent = implied_absences(roll_calls[["key", "date"]], listed, directory)
+    absent = implied_absences(roll_calls, listed, directory)
     notes = [f"skipped {skipped} Security Council rows"] if skipped else []
     return SourceBatch(source="undl_scrape", files=[path], roll_calls=roll_calls,
                        votes=pd.concat([listed, absent], ignore_index=True), notes=notes)

@@ -137,7 +137,7 @@ def read_unxml(path: Path, directory: MemberDirectory) -> SourceBatch:
     members = resolve_members(directory, "name", votes["name"], days, path, rows=votes["row"])
     listed = vote_frame(votes["key"], members, votes["vote"])
     with_votes = roll_calls[roll_calls["key"].isin(set(listed["key"]))]
-    absent = implied_absences(with_votes[["key", "date"]], listed, directory)
+    absent = implied_absences(with_votes, listed, directory)
     adoption_frame = pd.DataFrame(adoptions, columns=["symbol", "date", "title", "adoption_type"])
     return SourceBatch(
         source="unxml",
@@ -169,6 +169,8 @@ def _record(symbol: str, date: pd.Timestamp, entry: dict[str, Any]) -> dict[str,
     regular = regular_session_on(date.date())
     session = int(label) if kind == SessionKind.REGULAR and label else regular
     totals = {column: _count(entry.get(name)) for name, column in COUNTS}
+    if any(v is not None for v in totals.values()):  # a blank count beside given ones is 0
+        totals = {column: value or 0 for column, value in totals.items()}
     subjects = [s[0] for s in entry.get("subjects") or [] if isinstance(s, list) and s
                 and not str(s[0]).isdigit()]
     agenda = re.findall(r"\d+[a-z]?", str(entry.get("agenda_item") or ""))
