@@ -13,8 +13,7 @@ from whipcount.cli import cli
 
 
 def run(record: Path, *args: str) -> Result:
-    result = CliRunner().invoke(cli, ["--record", str(record), *args], catch_exceptions=False)
-    return result
+    return CliRunner().invoke(cli, ["--record", str(record), *args], catch_exceptions=False)
 
 
 def test_status_json(record_path: Path) -> None:
@@ -52,8 +51,9 @@ def test_votes_and_country(record_path: Path) -> None:
     csv_out = run(record_path, "votes", "A/RES/79/7", "--csv").output.splitlines()
     assert csv_out[0] == "member,name,vote,reason" and len(csv_out) == 194
     found = json.loads(run(record_path, "series", "find", "cuba embargo", "--json").output)
-    usa = json.loads(run(record_path, "country", "USA", "--series", found[0]["id"],
-                         "--json").output)
+    usa = json.loads(
+        run(record_path, "country", "USA", "--series", found[0]["id"], "--json").output
+    )
     assert usa["summary"]["no"] == 31 and usa["summary"]["abstain"] == 1  # 2016: abstained
     by_name = json.loads(run(record_path, "country", "Cuba", "--sessions", "78", "--json").output)
     assert by_name["member"]["code"] == "CUB" and {v["session"] for v in by_name["votes"]} == {78}
@@ -63,8 +63,14 @@ def test_conflicts_listing(record_path: Path) -> None:
     result = run(record_path, "record", "conflicts", "--kind", "totals", "--limit", "5", "--json")
     rows = json.loads(result.output)
     assert 0 < len(rows) <= 5
-    assert set(rows[0]) >= {"roll_call", "kind", "kept_source", "kept_value", "other_source",
-                            "other_value"}
+    assert set(rows[0]) >= {
+        "roll_call",
+        "kind",
+        "kept_source",
+        "kept_value",
+        "other_source",
+        "other_value",
+    }
 
 
 def test_members(record_path: Path) -> None:
@@ -90,8 +96,9 @@ def test_errors_are_one_line(record_path: Path, args: list[str], message: str) -
 
 
 def test_missing_record(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--record", str(tmp_path / "none.sqlite"), "record",
-                                      "status"])
+    result = CliRunner().invoke(
+        cli, ["--record", str(tmp_path / "none.sqlite"), "record", "status"]
+    )
     assert result.exit_code == 1 and "whipcount import" in result.output
 
 
@@ -111,6 +118,5 @@ def test_import_command(tmp_path: Path) -> None:
 def test_import_refuses_an_unknown_file(tmp_path: Path) -> None:
     stray = tmp_path / "notes.txt"
     stray.write_text("hello")
-    result = CliRunner().invoke(cli, ["--record", str(tmp_path / "r.sqlite"), "import",
-                                      str(stray)])
+    result = CliRunner().invoke(cli, ["--record", str(tmp_path / "r.sqlite"), "import", str(stray)])
     assert result.exit_code == 1 and "notes.txt: not a source format" in result.output

@@ -10,14 +10,16 @@ import pytest
 
 from whipcount.errors import SourceFormatError
 from whipcount.record.importer import import_sources
-from whipcount.record.reconcile import Merger
 from whipcount.record.reader import Record
+from whipcount.record.reconcile import Merger
 
 
 def _counts(record: Path) -> tuple[int, int, int]:
     db = sqlite3.connect(record)
-    row = db.execute("SELECT (SELECT COUNT(*) FROM roll_calls), (SELECT COUNT(*) FROM votes), "
-                     "(SELECT COUNT(*) FROM imports)").fetchone()
+    row = db.execute(
+        "SELECT (SELECT COUNT(*) FROM roll_calls), (SELECT COUNT(*) FROM votes), "
+        "(SELECT COUNT(*) FROM imports)"
+    ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -33,17 +35,23 @@ def test_a_newer_file_adds_only_its_votes(tmp_path: Path, raw: Path) -> None:
     second = import_sources(record, [folder])
     statuses = {Path(u.path).name: u.status for u in second.units}
     # the typed totals of the Cuba vote apply once its roll call (A/RES/79/7) is there
-    assert statuses == {"78.json": "unchanged", "79.json": "imported",
-                        "published_totals.csv": "imported"}
+    assert statuses == {
+        "78.json": "unchanged",
+        "79.json": "imported",
+        "published_totals.csv": "imported",
+    }
     assert second.roll_calls_added == 113
     with Record(record) as rec:
         assert rec.votes("A/RES/79/7")["counted"]["yes"] == 187
-        assert [i["session"] for i in rec.series_show(
-            rec.series_find("embargo cuba")[0]["id"])["instances"]] == [78, 79]
+        assert [
+            i["session"]
+            for i in rec.series_show(rec.series_find("embargo cuba")[0]["id"])["instances"]
+        ] == [78, 79]
 
 
 def test_a_failure_mid_import_leaves_the_record_intact(
-        tmp_path: Path, raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, raw: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extract = raw / "unxml_garesolutions" / "data_extract"
     record = tmp_path / "record.sqlite"
     import_sources(record, [extract / "78.json"])
@@ -71,7 +79,9 @@ def test_a_bad_file_in_a_run_keeps_the_good_ones(tmp_path: Path, raw: Path) -> N
         import_sources(record, [folder])
     report = raised.value.report
     assert {Path(u.path).name: u.status for u in report.units} == {  # type: ignore[attr-defined]
-        "80.json": "failed", "ES-11.json": "imported"}  # no Cuba vote: no typed totals
+        "80.json": "failed",
+        "ES-11.json": "imported",
+    }  # no Cuba vote: no typed totals
     with Record(record) as rec:  # ES-11 was imported, the bad file refused whole
         assert rec.roll_call("A/RES/ES-11/1")["session_kind"] == "emergency"
         assert all(i["path"].endswith("ES-11.json") for i in rec.status()["imports"])

@@ -34,9 +34,16 @@ def test_membership_on_a_day() -> None:
 
 def test_ended_states_have_successors() -> None:
     members = directory()
-    for code, successor in {"SUN": ("RUS",), "DDR": ("DEU",), "FRG": ("DEU",),
-                            "YMD": ("YEM",), "YAR": ("YEM",), "ZAN": ("TZA",),
-                            "TAN": ("TZA",), "CSK": ("CZE", "SVK")}.items():
+    for code, successor in {
+        "SUN": ("RUS",),
+        "DDR": ("DEU",),
+        "FRG": ("DEU",),
+        "YMD": ("YEM",),
+        "YAR": ("YEM",),
+        "ZAN": ("TZA",),
+        "TAN": ("TZA",),
+        "CSK": ("CZE", "SVK"),
+    }.items():
         member = members.member(code)
         assert member.ended is not None and member.successor == successor
 

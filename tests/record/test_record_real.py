@@ -13,24 +13,46 @@ from whipcount.record.matrix import build_matrix, load_matrix
 from whipcount.record.reader import Record
 
 CUBA_TOTALS = {  # session: (yes, no, abstain), from the UN's voting records
-    47: (59, 3, 71), 58: (179, 3, 2), 70: (191, 2, 0), 73: (189, 2, 0), 74: (187, 3, 2),
-    75: (184, 2, 3), 77: (185, 2, 2), 78: (187, 2, 1), 79: (187, 2, 1),
+    47: (59, 3, 71),
+    58: (179, 3, 2),
+    70: (191, 2, 0),
+    73: (189, 2, 0),
+    74: (187, 3, 2),
+    75: (184, 2, 3),
+    77: (185, 2, 2),
+    78: (187, 2, 1),
+    79: (187, 2, 1),
 }
 
 
 def test_every_source_imported(built: tuple[Path, ImportReport]) -> None:
     _, report = built
     sources = {u.source for u in report.units}
-    assert {"voeten_unvotes", "voeten_published", "voeten_descriptions", "voeten_wide", "unxml",
-            "undl_scrape", "bsv", "published_totals"} <= sources
+    assert {
+        "voeten_unvotes",
+        "voeten_published",
+        "voeten_descriptions",
+        "voeten_wide",
+        "unxml",
+        "undl_scrape",
+        "bsv",
+        "published_totals",
+    } <= sources
     assert all(u.status == "imported" for u in report.units)
     assert report.roll_calls_added > 6600
 
 
 def test_status_document(record: Record) -> None:
     status = record.status()
-    assert set(status) >= {"roll_calls", "votes", "members", "first_date", "last_date",
-                           "sessions", "imports"}
+    assert set(status) >= {
+        "roll_calls",
+        "votes",
+        "members",
+        "first_date",
+        "last_date",
+        "sessions",
+        "imports",
+    }
     assert status["first_date"] == "1946-01-01"
     assert status["last_date"].startswith("2025")
     assert status["sessions"][0] == 1 and 79 in status["sessions"]
@@ -48,7 +70,9 @@ def test_reimport_adds_nothing(record_path: Path, raw: Path, tmp_path: Path) -> 
 
 def test_cuba_series(record: Record) -> None:
     found = record.series_find("cuba embargo")
-    assert found[0]["title"].startswith("Necessity of ending the economic, commercial and financial")
+    assert found[0]["title"].startswith(
+        "Necessity of ending the economic, commercial and financial"
+    )
     series = record.series_show(found[0]["id"])
     instances = series["instances"]
     years = [int(i["date"][:4]) for i in instances]
@@ -90,10 +114,12 @@ def test_no_votes_from_non_members(record_path: Path) -> None:
     db = sqlite3.connect(record_path)
     ussr_after = db.execute(
         "SELECT COUNT(*) FROM votes v JOIN roll_calls r ON r.rc = v.rc "
-        "WHERE v.member = 'SUN' AND r.date > '1992-01-01'").fetchone()[0]
+        "WHERE v.member = 'SUN' AND r.date > '1992-01-01'"
+    ).fetchone()[0]
     russia_before = db.execute(
         "SELECT COUNT(*) FROM votes v JOIN roll_calls r ON r.rc = v.rc "
-        "WHERE v.member = 'RUS' AND r.date < '1991-12-01'").fetchone()[0]
+        "WHERE v.member = 'RUS' AND r.date < '1991-12-01'"
+    ).fetchone()[0]
     assert ussr_after == 0 and russia_before == 0
 
 

@@ -59,12 +59,18 @@ def test_imported_into_a_record(tmp_path: Path) -> None:
 
 
 def _unchanged_after(record: Path, bad: Path, error: type[Exception], match: str) -> None:
-    before = sqlite3.connect(record).execute(
-        "SELECT (SELECT COUNT(*) FROM votes), (SELECT COUNT(*) FROM imports)").fetchone()
+    before = (
+        sqlite3.connect(record)
+        .execute("SELECT (SELECT COUNT(*) FROM votes), (SELECT COUNT(*) FROM imports)")
+        .fetchone()
+    )
     with pytest.raises(error, match=match):
         import_sources(record, [bad])
-    after = sqlite3.connect(record).execute(
-        "SELECT (SELECT COUNT(*) FROM votes), (SELECT COUNT(*) FROM imports)").fetchone()
+    after = (
+        sqlite3.connect(record)
+        .execute("SELECT (SELECT COUNT(*) FROM votes), (SELECT COUNT(*) FROM imports)")
+        .fetchone()
+    )
     assert before == after
 
 
@@ -95,8 +101,10 @@ def test_duplicate_roll_call_with_different_votes(tmp_path: Path, small_record: 
 
 
 def test_truncated_file(tmp_path: Path, small_record: Path) -> None:
-    good = write_undl_csv(tmp_path / "whole.csv", [
-        *sample_undl_rows(), undl_row("A/RES/81/3", "CUB", "CUBA", "Y", undl_id="3")])
+    good = write_undl_csv(
+        tmp_path / "whole.csv",
+        [*sample_undl_rows(), undl_row("A/RES/81/3", "CUB", "CUBA", "Y", undl_id="3")],
+    )
     text = good.read_text()
     bad = tmp_path / "truncated.csv"
     bad.write_text(text[: len(text) - 150])
@@ -105,8 +113,10 @@ def test_truncated_file(tmp_path: Path, small_record: Path) -> None:
 
 def test_missing_columns(tmp_path: Path) -> None:
     bad = tmp_path / "ga_voting.csv"
-    bad.write_text("undl_id,ms_code,ms_name,ms_vote,date,session,resolution,draft,"
-                   "committee_report,meeting,title,agenda_title,subjects,vote_note,total_yes,"
-                   "total_no,total_abstentions,total_non_voting,total_ms\n")
+    bad.write_text(
+        "undl_id,ms_code,ms_name,ms_vote,date,session,resolution,draft,"
+        "committee_report,meeting,title,agenda_title,subjects,vote_note,total_yes,"
+        "total_no,total_abstentions,total_non_voting,total_ms\n"
+    )
     with pytest.raises(SourceFormatError, match="not a source format"):
         import_sources(tmp_path / "r.sqlite", [bad])

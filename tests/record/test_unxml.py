@@ -20,8 +20,10 @@ def test_reads_votes_adoptions_and_merges_identical_copies(tmp_path: Path) -> No
     consensus["adoption_type"] = "Without a vote"
     copy = unxml_entry("A/RES/81/1", ["CUBA", "MEXICO", "TÜRKÝYE"], ["UNITED STATES"], [])
     copy["additional_sponsors"] = ["MEXICO"]
-    path = write_unxml(tmp_path / "81.json", [
-        unxml_entry("A/RES/81/1", YES, ["UNITED STATES"], []), consensus, copy])
+    path = write_unxml(
+        tmp_path / "81.json",
+        [unxml_entry("A/RES/81/1", YES, ["UNITED STATES"], []), consensus, copy],
+    )
     batch = read_unxml(path, directory())
     assert list(batch.roll_calls["key"]) == ["A/RES/81/1"]
     row = batch.roll_calls.iloc[0]
@@ -34,17 +36,25 @@ def test_reads_votes_adoptions_and_merges_identical_copies(tmp_path: Path) -> No
 
 
 def test_duplicate_with_different_votes(tmp_path: Path) -> None:
-    path = write_unxml(tmp_path / "81.json", [
-        unxml_entry("A/RES/81/1", YES, ["UNITED STATES"], []),
-        unxml_entry("A/RES/81/1", YES, [], ["UNITED STATES"])])
+    path = write_unxml(
+        tmp_path / "81.json",
+        [
+            unxml_entry("A/RES/81/1", YES, ["UNITED STATES"], []),
+            unxml_entry("A/RES/81/1", YES, [], ["UNITED STATES"]),
+        ],
+    )
     with pytest.raises(DuplicateRollCallError, match=r"81\.json, row 2: A/RES/81/1 appears again"):
         read_unxml(path, directory())
 
 
 def test_unknown_member_name(tmp_path: Path) -> None:
-    path = write_unxml(tmp_path / "81.json", [
-        unxml_entry("A/RES/81/1", YES, ["UNITED STATES"], []),
-        unxml_entry("A/RES/81/3", ["FREEDONIA"], [], [])])
+    path = write_unxml(
+        tmp_path / "81.json",
+        [
+            unxml_entry("A/RES/81/1", YES, ["UNITED STATES"], []),
+            unxml_entry("A/RES/81/3", ["FREEDONIA"], [], []),
+        ],
+    )
     with pytest.raises(UnknownCountryError, match=r"row 2: .*'FREEDONIA'"):
         read_unxml(path, directory())
 

@@ -45,13 +45,17 @@ def open_record(ctx: click.Context) -> Record:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="whipcount")
-@click.option("--record", "record_path", type=click.Path(path_type=Path), default=None,
-              help="Record file (default: $WHIPCOUNT_RECORD, else the user data folder).")
+@click.option(
+    "--record",
+    "record_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Record file (default: $WHIPCOUNT_RECORD, else the user data folder).",
+)
 @click.pass_context
 def cli(ctx: click.Context, record_path: Path | None) -> None:
     """Forecast and whip UN General Assembly votes."""
-    values = {"record": record_path} if record_path else {}
-    ctx.obj = Settings(**values)
+    ctx.obj = Settings(record=record_path) if record_path else Settings()
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -18,8 +19,7 @@ from whipcount.record.importer import import_sources
 @output_options
 @click.pass_context
 @domain_errors
-def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool,
-                   output: str) -> None:
+def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, output: str) -> None:
     """Import source files (default: the configured data folder) into the record.
 
     Re-importing a file adds nothing; a file with newer votes adds only those; a bad
@@ -31,22 +31,41 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool,
         for suffix in ("", "-journal", ".matrix.npz"):
             config.record.with_name(config.record.name + suffix).unlink(missing_ok=True)
     show = config.progress and output == "table" and console().is_terminal
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total}"), TimeElapsedColumn(), console=console(),
-                  disable=not show, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console(),
+        disable=not show,
+        transient=True,
+    ) as bar:
         task = bar.add_task("importing", total=None)
 
         def step(label: str, done: int, total: int) -> None:
             bar.update(task, description=label, completed=done, total=total)
 
         report = import_sources(config.record, sources, progress=step)
-    document = report.to_dict()
     if output == "json":
-        print_json(document)
+        print_json(report.to_dict())
         return
-    rows = [dict(u, path=Path(str(u["path"])).name) for u in document["units"]]  # type: ignore[union-attr]
-    print_rows(rows, ["source", "path", "status", "roll_calls_added", "votes_added",
-                      "votes_changed", "conflicts_added"], output, title=f"import into {config.record}")
+    rows = [dict(asdict(u), path=Path(u.path).name) for u in report.units]
+    print_rows(
+        rows,
+        [
+            "source",
+            "path",
+            "status",
+            "roll_calls_added",
+            "votes_added",
+            "votes_changed",
+            "conflicts_added",
+        ],
+        output,
+        title=f"import into {config.record}",
+    )
     if output == "table":
-        click.echo(f"{report.roll_calls_added} roll calls and {report.votes_added} votes added; "
-                   f"{report.series} series.")
+        click.echo(
+            f"{report.roll_calls_added} roll calls and {report.votes_added} votes added; "
+            f"{report.series} series."
+        )

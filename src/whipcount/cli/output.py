@@ -35,14 +35,16 @@ def print_json(document: object) -> None:
     click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
 
 
-def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], output: str,
-               title: str | None = None) -> None:
+def print_rows(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], output: str, title: str | None = None
+) -> None:
     """Rows as a table, CSV, or (for ``json``) a JSON list."""
     if output == "json":
         print_json(list(rows))
     elif output == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
     else:

@@ -28,35 +28,74 @@ def status(ctx: click.Context, output: str) -> None:
         return
     sessions = document["sessions"]
     click.echo(f"record     {document['record']} (version {document['version']})")
-    click.echo(f"roll calls {document['roll_calls']:,}  votes {document['votes']:,}  "
-               f"members {document['members']}  series {document['series']:,}")
-    click.echo(f"dates      {document['first_date']} .. {document['last_date']}; "
-               f"sessions {sessions[0]}..{sessions[-1]}" if sessions else "dates      none")
+    click.echo(
+        f"roll calls {document['roll_calls']:,}  votes {document['votes']:,}  "
+        f"members {document['members']}  series {document['series']:,}"
+    )
+    click.echo(
+        f"dates      {document['first_date']} .. {document['last_date']}; "
+        f"sessions {sessions[0]}..{sessions[-1]}"
+        if sessions
+        else "dates      none"
+    )
     click.echo(f"conflicts  {document['conflicts'] or 'none'}")
-    print_rows(document["imports"], ["id", "finished_at", "source", "path", "roll_calls_added",
-                                     "votes_added", "conflicts_added"], output, title="imports")
+    print_rows(
+        document["imports"],
+        [
+            "id",
+            "finished_at",
+            "source",
+            "path",
+            "roll_calls_added",
+            "votes_added",
+            "conflicts_added",
+        ],
+        output,
+        title="imports",
+    )
 
 
 @record.command()
-@click.option("--kind", type=click.Choice(["vote", "totals", "date", "membership"]),
-              help="Only conflicts of this kind.")
+@click.option(
+    "--kind",
+    type=click.Choice(["vote", "totals", "date", "membership"]),
+    help="Only conflicts of this kind.",
+)
 @click.option("--roll-call", help="Only conflicts on this roll call (id or symbol).")
 @click.option("--limit", type=int, default=None, help="At most this many rows.")
 @output_options
 @click.pass_context
 @domain_errors
-def conflicts(ctx: click.Context, kind: str | None, roll_call: str | None, limit: int | None,
-              output: str) -> None:
+def conflicts(
+    ctx: click.Context, kind: str | None, roll_call: str | None, limit: int | None, output: str
+) -> None:
     """Where sources disagree: which value the record kept, and the other."""
     with open_record(ctx) as rec:
         rows = rec.conflicts(kind=kind, roll_call=roll_call, limit=limit)
-    print_rows(rows, ["roll_call", "date", "member", "kind", "kept_source", "kept_value",
-                      "other_source", "other_value"], output, title=f"{len(rows)} conflicts")
+    print_rows(
+        rows,
+        [
+            "roll_call",
+            "date",
+            "member",
+            "kind",
+            "kept_source",
+            "kept_value",
+            "other_source",
+            "other_value",
+        ],
+        output,
+        title=f"{len(rows)} conflicts",
+    )
 
 
 @record.command("tally-check")
-@click.option("--markdown", "markdown", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the result as a Markdown page (docs/TALLY_CHECK.md).")
+@click.option(
+    "--markdown",
+    "markdown",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the result as a Markdown page (docs/TALLY_CHECK.md).",
+)
 @output_options
 @click.pass_context
 @domain_errors
@@ -67,15 +106,26 @@ def tally_check(ctx: click.Context, markdown: Path | None, output: str) -> None:
     with open_record(ctx) as rec:
         document = rec.tally_check()
     if markdown is not None:
-        markdown.write_text(to_markdown(document, "whipcount record tally-check --markdown "
-                                        f"{markdown.name}"), encoding="utf-8")
+        markdown.write_text(
+            to_markdown(document, f"whipcount record tally-check --markdown {markdown.name}"),
+            encoding="utf-8",
+        )
     if output == "json":
         print_json(document)
         return
     published = document["published"]
-    click.echo(f"published totals reproduced: {published['matched']} of "
-               f"{published['roll_calls']} roll calls")
-    print_rows(document["by_source"], ["source", "roll_calls", "matched", "match_rate",
-                                       "absent_given", "absent_matched"], output)
-    print_rows(document["exceptions"], ["roll_call", "date", "source", "published", "counted",
-                                        "reason"], output, title="exceptions")
+    click.echo(
+        f"published totals reproduced: {published['matched']} of "
+        f"{published['roll_calls']} roll calls"
+    )
+    print_rows(
+        document["by_source"],
+        ["source", "roll_calls", "matched", "match_rate", "absent_given", "absent_matched"],
+        output,
+    )
+    print_rows(
+        document["exceptions"],
+        ["roll_call", "date", "source", "published", "counted", "reason"],
+        output,
+        title="exceptions",
+    )

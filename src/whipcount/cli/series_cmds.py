@@ -39,10 +39,18 @@ def show(ctx: click.Context, series_id: str, output: str) -> None:
         print_json(document)
         return
     rows = [
-        {**{k: v for k, v in i.items() if k != "totals"}, **i["totals"],
-         "published": "-".join(str(i["published_totals"][t]) for t in ("yes", "no", "abstain"))
-         if i["published_totals"] else ""}
+        {
+            **{k: v for k, v in i.items() if k != "totals"},
+            **i["totals"],
+            "published": "-".join(str(i["published_totals"][t]) for t in ("yes", "no", "abstain"))
+            if i["published_totals"]
+            else "",
+        }
         for i in document["instances"]
     ]
-    print_rows(rows, ["session", "date", "roll_call", "yes", "no", "abstain", "absent",
-                      "published"], output, title=f"{document['id']}: {document['title']}")
+    print_rows(
+        rows,
+        ["session", "date", "roll_call", "yes", "no", "abstain", "absent", "published"],
+        output,
+        title=f"{document['id']}: {document['title']}",
+    )

@@ -21,9 +21,11 @@ def votes(ctx: click.Context, roll_call: str, output: str) -> None:
         print_json(document)
         return
     counted = document["counted"]
-    title = (f"{document['id']} ({document['date']}, session {document['session_label']}): "
-             f"{document['title']}\n{counted['yes']} yes, {counted['no']} no, "
-             f"{counted['abstain']} abstain, {counted['absent']} absent")
+    title = (
+        f"{document['id']} ({document['date']}, session {document['session_label']}): "
+        f"{document['title']}\n{counted['yes']} yes, {counted['no']} no, "
+        f"{counted['abstain']} abstain, {counted['absent']} absent"
+    )
     print_rows(document["votes"], ["member", "name", "vote", "reason"], output, title=title)
 
 
@@ -34,8 +36,9 @@ def votes(ctx: click.Context, roll_call: str, output: str) -> None:
 @output_options
 @click.pass_context
 @domain_errors
-def country(ctx: click.Context, member: str, series_id: str | None, sessions: str | None,
-            output: str) -> None:
+def country(
+    ctx: click.Context, member: str, series_id: str | None, sessions: str | None, output: str
+) -> None:
     """MEMBER's votes (an ISO3 code, or a name)."""
     span = None
     if sessions:
@@ -43,16 +46,21 @@ def country(ctx: click.Context, member: str, series_id: str | None, sessions: st
         try:
             span = (int(low), int(high or low))
         except ValueError as error:
-            raise click.BadParameter("give a session or a range such as 70-79",
-                                     param_hint="--sessions") from error
+            raise click.BadParameter(
+                "give a session or a range such as 70-79", param_hint="--sessions"
+            ) from error
     with open_record(ctx) as rec:
         document = rec.country(member, series=series_id, sessions=span)
     if output == "json":
         print_json(document)
         return
     summary = ", ".join(f"{v} {k}" for k, v in document["summary"].items())
-    print_rows(document["votes"], ["date", "session", "roll_call", "vote", "title"], output,
-               title=f"{document['member']['short_name']} ({document['member']['code']}): {summary}")
+    print_rows(
+        document["votes"],
+        ["date", "session", "roll_call", "vote", "title"],
+        output,
+        title=f"{document['member']['short_name']} ({document['member']['code']}): {summary}",
+    )
 
 
 @click.command()
@@ -63,5 +71,6 @@ def members(ctx: click.Context, output: str) -> None:
     """Every member identity: codes, names, admission, end and successor, group."""
     with open_record(ctx) as rec:
         rows = rec.members()
-    print_rows(rows, ["code", "short_name", "admitted", "ended", "successor", "regional_group"],
-               output)
+    print_rows(
+        rows, ["code", "short_name", "admitted", "ended", "successor", "regional_group"], output
+    )

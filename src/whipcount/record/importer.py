@@ -123,8 +123,9 @@ def import_sources(
                 reports.append(_import_unit(connection, unit, members))
             except SourceError as error:  # refuse this file whole, go on with the others
                 failures.append(error)
-                reports.append(UnitReport(unit.source, str(unit.path), "failed",
-                                          notes=[str(error)]))
+                reports.append(
+                    UnitReport(unit.source, str(unit.path), "failed", notes=[str(error)])
+                )
         if progress:
             progress("published totals and series", len(units), total)
         reports.append(_import_published_totals(connection, members))
@@ -148,7 +149,9 @@ def import_sources(
     return report
 
 
-def _import_unit(connection: sqlite3.Connection, unit: ImportUnit, members: MemberDirectory) -> UnitReport:
+def _import_unit(
+    connection: sqlite3.Connection, unit: ImportUnit, members: MemberDirectory
+) -> UnitReport:
     digest = checksum(unit.files)
     seen = connection.execute(
         "SELECT 1 FROM imports WHERE source = ? AND sha256 = ?", (unit.source, digest)
@@ -162,59 +165,97 @@ def _import_unit(connection: sqlite3.Connection, unit: ImportUnit, members: Memb
     return report
 
 
-def _apply(connection: sqlite3.Connection, batch: SourceBatch, path: Path, digest: str,
-           started: str) -> UnitReport:
+def _apply(
+    connection: sqlite3.Connection, batch: SourceBatch, path: Path, digest: str, started: str
+) -> UnitReport:
     with transaction(connection):
         cursor = connection.execute(
             "INSERT INTO imports (started_at, finished_at, source, path, files, sha256, "
             "roll_calls_added, votes_added, votes_changed, conflicts_added, notes) "
             "VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)",
-            (started, started, batch.source, str(path),
-             json.dumps([str(f) for f in batch.files]), digest,
-             json.dumps(batch.notes) if batch.notes else None),
+            (
+                started,
+                started,
+                batch.source,
+                str(path),
+                json.dumps([str(f) for f in batch.files]),
+                digest,
+                json.dumps(batch.notes) if batch.notes else None,
+            ),
         )
         import_id = int(cursor.lastrowid or 0)
         counts: MergeCounts = Merger(connection, directory()).apply(batch, import_id)
         connection.execute(
             "UPDATE imports SET finished_at = ?, roll_calls_added = ?, votes_added = ?, "
             "votes_changed = ?, conflicts_added = ? WHERE id = ?",
-            (_now(), counts.roll_calls_added, counts.votes_added, counts.votes_changed,
-             counts.conflicts_added, import_id),
+            (
+                _now(),
+                counts.roll_calls_added,
+                counts.votes_added,
+                counts.votes_changed,
+                counts.conflicts_added,
+                import_id,
+            ),
         )
-    return UnitReport(batch.source, str(path), "imported", counts.roll_calls_added,
-                      counts.votes_added, counts.votes_changed, counts.conflicts_added,
-                      list(batch.notes))
+    return UnitReport(
+        batch.source,
+        str(path),
+        "imported",
+        counts.roll_calls_added,
+        counts.votes_added,
+        counts.votes_changed,
+        counts.conflicts_added,
+        list(batch.notes),
+    )
 
 
-def _import_published_totals(connection: sqlite3.Connection,
-                             members: MemberDirectory) -> UnitReport:
+def _import_published_totals(
+    connection: sqlite3.Connection, members: MemberDirectory
+) -> UnitReport:
     """Totals typed in from the UN's records, applied to the roll calls that carry their
     symbols, each time such roll calls arrive (or the typed table changes)."""
     ref = resources.files("whipcount.record") / "data" / "published_totals.csv"
     with resources.as_file(ref) as path:
         digest = checksum([path])
         table = pd.read_csv(path, dtype={"symbol": str}, comment="#")
-        known = {row[0] for row in connection.execute(
-            "SELECT symbol FROM roll_calls WHERE symbol IS NOT NULL AND final IS NOT 0")}
-        applied = {row[0] for row in connection.execute(
-            "SELECT r.symbol FROM source_totals t JOIN roll_calls r ON r.rc = t.rc "
-            "WHERE t.source = 'published_totals'")}
+        known = {
+            row[0]
+            for row in connection.execute(
+                "SELECT symbol FROM roll_calls WHERE symbol IS NOT NULL AND final IS NOT 0"
+            )
+        }
+        applied = {
+            row[0]
+            for row in connection.execute(
+                "SELECT r.symbol FROM source_totals t JOIN roll_calls r ON r.rc = t.rc "
+                "WHERE t.source = 'published_totals'"
+            )
+        }
         row = connection.execute(
-            "SELECT value FROM meta WHERE key = 'published_totals_sha256'").fetchone()
+            "SELECT value FROM meta WHERE key = 'published_totals_sha256'"
+        ).fetchone()
         if row is not None and row[0] == digest:
             known -= applied
         table = table[table["symbol"].isin(known)]
         if table.empty:
             return UnitReport("published_totals", str(path), "unchanged")
-        roll_calls = roll_call_frame({
-            "key": table["symbol"], "symbol": table["symbol"],
-            "date": pd.to_datetime(table["date"]), "date_precision": "day", "final": True,
-            "yes": table["yes"], "no": table["no"], "abstain": table["abstain"],
-        })
+        roll_calls = roll_call_frame(
+            {
+                "key": table["symbol"],
+                "symbol": table["symbol"],
+                "date": pd.to_datetime(table["date"]),
+                "date_precision": "day",
+                "final": True,
+                "yes": table["yes"],
+                "no": table["no"],
+                "abstain": table["abstain"],
+            }
+        )
         batch = SourceBatch("published_totals", [path], roll_calls, vote_frame([], [], []))
         report = _apply(connection, batch, path, digest, _now())
-        connection.execute("INSERT OR REPLACE INTO meta VALUES ('published_totals_sha256', ?)",
-                           (digest,))
+        connection.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('published_totals_sha256', ?)", (digest,)
+        )
         return report
 
 
@@ -235,9 +276,19 @@ def _store_members(connection: sqlite3.Connection, members: MemberDirectory) -> 
             "official_name = excluded.official_name, admitted = excluded.admitted, "
             "ended = excluded.ended, successor = excluded.successor, "
             "regional_group = excluded.regional_group, notes = excluded.notes",
-            (row.code, row.iso3 or None, row.iso2 or None, int(row.cow) if row.cow else None,
-             row.short_name, row.official_name, row.admitted, row.ended or None,
-             row.successor or None, members.group_on(row.code, None), row.notes or None),
+            (
+                row.code,
+                row.iso3 or None,
+                row.iso2 or None,
+                int(row.cow) if row.cow else None,
+                row.short_name,
+                row.official_name,
+                row.admitted,
+                row.ended or None,
+                row.successor or None,
+                members.group_on(row.code, None),
+                row.notes or None,
+            ),
         )
     for table, frame in tables.items():
         connection.execute(f"DELETE FROM {table}")

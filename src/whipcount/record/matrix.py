@@ -81,8 +81,8 @@ def _index_tables(connection: sqlite3.Connection) -> tuple[pd.DataFrame, pd.Data
         f"SELECT {ROLL_CALL_INDEX_COLUMNS} FROM roll_calls ORDER BY date, rc", connection
     )
     members = pd.read_sql_query(
-        "SELECT code, iso3, short_name, regional_group, admitted, ended FROM members "
-        "ORDER BY code", connection
+        "SELECT code, iso3, short_name, regional_group, admitted, ended FROM members ORDER BY code",
+        connection,
     )
     return roll_calls, members
 
@@ -93,8 +93,9 @@ def build_matrix(connection: sqlite3.Connection) -> VoteMatrix:
     roll_calls, members = _index_tables(connection)
     row_of = pd.Series(np.arange(len(roll_calls)), index=roll_calls["rc"])
     col_of = pd.Series(np.arange(len(members)), index=members["code"])
-    cells = np.array(connection.execute("SELECT rc, member, vote FROM votes").fetchall(),
-                     dtype=object)
+    cells = np.array(
+        connection.execute("SELECT rc, member, vote FROM votes").fetchall(), dtype=object
+    )
     votes = np.full((len(roll_calls), len(members)), NOT_MEMBER, dtype=np.int8)
     if len(cells):
         rows = row_of.loc[cells[:, 0].astype(np.int64)].to_numpy()
@@ -112,9 +113,13 @@ def refresh_cache(record: Path) -> VoteMatrix:
         connection.close()
     target = cache_path(record)
     temporary = target.with_name(target.name + ".tmp.npz")
-    np.savez(temporary, votes=matrix.votes, rc=matrix.roll_calls["rc"].to_numpy(),
-             members=matrix.members["code"].to_numpy().astype(str),
-             version=np.array(matrix.version))
+    np.savez(
+        temporary,
+        votes=matrix.votes,
+        rc=matrix.roll_calls["rc"].to_numpy(),
+        members=matrix.members["code"].to_numpy().astype(str),
+        version=np.array(matrix.version),
+    )
     temporary.replace(target)
     _CACHE[(str(record), matrix.version)] = matrix
     return matrix
@@ -135,8 +140,9 @@ def load_matrix(record: Path) -> VoteMatrix:
     return matrix
 
 
-def _from_cache_file(record: Path, connection: sqlite3.Connection,
-                     version: int) -> VoteMatrix | None:
+def _from_cache_file(
+    record: Path, connection: sqlite3.Connection, version: int
+) -> VoteMatrix | None:
     path = cache_path(record)
     if not path.is_file():
         return None
@@ -148,7 +154,9 @@ def _from_cache_file(record: Path, connection: sqlite3.Connection,
     except (OSError, ValueError, KeyError):
         return None
     roll_calls, members = _index_tables(connection)
-    if not (np.array_equal(rc, roll_calls["rc"].to_numpy())
-            and np.array_equal(codes, members["code"].to_numpy().astype(str))):
+    if not (
+        np.array_equal(rc, roll_calls["rc"].to_numpy())
+        and np.array_equal(codes, members["code"].to_numpy().astype(str))
+    ):
         return None
     return VoteMatrix(votes, roll_calls, members, version)

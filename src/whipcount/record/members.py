@@ -106,8 +106,7 @@ class MemberDirectory:
             self._periods_of.setdefault(str(code), []).append((start, end))
         keys = pd.concat([self.keys, self._implicit_keys()], ignore_index=True)
         keys["norm"] = [
-            normalize_key(s, k)  # type: ignore[arg-type]
-            for s, k in zip(keys["scheme"], keys["key"], strict=True)
+            normalize_key(s, k) for s, k in zip(keys["scheme"], keys["key"], strict=True)
         ]
         keys["start_day"] = _dates(keys["valid_from"], _OPEN_START)
         keys["end_day"] = _dates(keys["valid_to"], _OPEN_END)
@@ -121,20 +120,31 @@ class MemberDirectory:
         """Each member's own code, ISO codes, COW code and names, where no explicit
         entry of ``member_keys.csv`` already gives that key and no other member shares it."""
         explicit = {
-            (s, normalize_key(s, k))  # type: ignore[arg-type]
+            (s, normalize_key(s, k))
             for s, k in zip(self.keys["scheme"], self.keys["key"], strict=True)
         }
         candidates: dict[tuple[str, str], set[str]] = {}
         for row in self.members.itertuples(index=False):
-            pairs = [("iso3", row.code), ("iso3", row.iso3), ("iso2", row.iso2), ("cow", row.cow)]
+            pairs: list[tuple[Scheme, str]] = [
+                ("iso3", row.code),
+                ("iso3", row.iso3),
+                ("iso2", row.iso2),
+                ("cow", row.cow),
+            ]
             pairs += [("name", row.short_name), ("name", row.official_name)]
             for scheme, key in pairs:
                 if key:
-                    norm = normalize_key(scheme, key)  # type: ignore[arg-type]
+                    norm = normalize_key(scheme, key)
                     candidates.setdefault((scheme, norm), set()).add(str(row.code))
         rows = [
-            {"scheme": s, "key": k, "code": next(iter(codes)), "valid_from": "", "valid_to": "",
-             "source": "members.csv"}
+            {
+                "scheme": s,
+                "key": k,
+                "code": next(iter(codes)),
+                "valid_from": "",
+                "valid_to": "",
+                "source": "members.csv",
+            }
             for (s, k), codes in candidates.items()
             if len(codes) == 1 and (s, k) not in explicit
         ]
@@ -167,21 +177,23 @@ class MemberDirectory:
     def resolve(self, scheme: Scheme, key: object, on: dt.date | None = None) -> str | None:
         """The member code that ``key`` names on day ``on`` (``None`` if none)."""
         day = pd.Series([pd.Timestamp(on or dt.date.today())])
-        return self.resolve_many(scheme, pd.Series([key]), day).iloc[0]
+        found = self.resolve_many(scheme, pd.Series([key]), day).iloc[0]
+        return None if found is None else str(found)
 
     def search(self, text: str) -> str | None:
         """A member code from a code (ISO3/ISO2/member code) or any known name."""
         upper = text.strip().upper()
         if upper in self._code_set:
             return upper
-        for scheme in ("iso3", "iso2", "name"):
-            code = self.resolve(scheme, text)  # type: ignore[arg-type]
+        schemes: tuple[Scheme, ...] = ("iso3", "iso2", "name")
+        for scheme in schemes:
+            code = self.resolve(scheme, text)
             if code is not None:
                 return code
             # a historical name or code: any date
             hits = self._keys[
                 (self._keys["scheme"] == scheme)
-                & (self._keys["norm"] == normalize_key(scheme, text))  # type: ignore[arg-type]
+                & (self._keys["norm"] == normalize_key(scheme, text))
             ]
             if not hits.empty:
                 return str(hits["code"].iloc[-1])

@@ -64,13 +64,20 @@ class Record:
         ).fetchone()
         votes = self.db.execute("SELECT COUNT(*) FROM votes").fetchone()[0]
         members = self.db.execute("SELECT COUNT(DISTINCT member) FROM votes").fetchone()[0]
-        sessions = [r[0] for r in self.db.execute(
-            "SELECT DISTINCT session FROM roll_calls ORDER BY session")]
-        imports = [dict(r) for r in self.db.execute(
-            "SELECT id, started_at, finished_at, source, path, sha256, roll_calls_added, "
-            "votes_added, votes_changed, conflicts_added FROM imports ORDER BY id")]
-        conflicts = dict(self.db.execute(
-            "SELECT kind, COUNT(*) FROM conflicts GROUP BY kind").fetchall())
+        sessions = [
+            r[0]
+            for r in self.db.execute("SELECT DISTINCT session FROM roll_calls ORDER BY session")
+        ]
+        imports = [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT id, started_at, finished_at, source, path, sha256, roll_calls_added, "
+                "votes_added, votes_changed, conflicts_added FROM imports ORDER BY id"
+            )
+        ]
+        conflicts = dict(
+            self.db.execute("SELECT kind, COUNT(*) FROM conflicts GROUP BY kind").fetchall()
+        )
         return {
             "record": str(self.path),
             "version": self.version,
@@ -97,7 +104,8 @@ class Record:
 
             rows = self.db.execute(
                 "SELECT rc FROM roll_calls WHERE symbol = ? ORDER BY final DESC, date",
-                (canonical_symbol(text),)).fetchall()
+                (canonical_symbol(text),),
+            ).fetchall()
             row = rows[0] if rows else None
         if row is None:
             raise NotFoundError(f"no roll call {ref!r} (give an id such as A/RES/79/7)")
@@ -106,12 +114,17 @@ class Record:
     def roll_call(self, ref: str) -> Document:
         rc = self.resolve_roll_call(ref)
         row = self.db.execute(
-            f"SELECT {_ROLL_CALL_FIELDS} FROM roll_calls WHERE rc = ?", (rc,)).fetchone()
+            f"SELECT {_ROLL_CALL_FIELDS} FROM roll_calls WHERE rc = ?", (rc,)
+        ).fetchone()
         document = _roll_call_document(row)
         document["counted"] = self._counts(rc)
         document["series"] = self._series_of(rc)
-        document["sources"] = [dict(r) for r in self.db.execute(
-            "SELECT key, source FROM roll_call_keys WHERE rc = ? ORDER BY key", (rc,))]
+        document["sources"] = [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT key, source FROM roll_call_keys WHERE rc = ? ORDER BY key", (rc,)
+            )
+        ]
         return document
 
     def votes(self, ref: str) -> Document:
@@ -119,18 +132,27 @@ class Record:
         document = self.roll_call(ref)
         rc = self.resolve_roll_call(ref)
         document["votes"] = [
-            {"member": r["member"], "name": r["short_name"], "vote": VOTE_LABELS[r["vote"]],
-             "reason": r["reason"], "source": r["source"]}
+            {
+                "member": r["member"],
+                "name": r["short_name"],
+                "vote": VOTE_LABELS[r["vote"]],
+                "reason": r["reason"],
+                "source": r["source"],
+            }
             for r in self.db.execute(
                 "SELECT v.member, m.short_name, v.vote, v.reason, v.source FROM votes v "
                 "JOIN members m ON m.code = v.member WHERE v.rc = ? ORDER BY m.short_name",
-                (rc,))
+                (rc,),
+            )
         ]
         return document
 
     def _counts(self, rc: int) -> dict[str, int]:
-        counts = dict(self.db.execute(
-            "SELECT vote, COUNT(*) FROM votes WHERE rc = ? GROUP BY vote", (rc,)).fetchall())
+        counts = dict(
+            self.db.execute(
+                "SELECT vote, COUNT(*) FROM votes WHERE rc = ? GROUP BY vote", (rc,)
+            ).fetchall()
+        )
         return {VOTE_LABELS[c]: int(counts.get(c, 0)) for c in (1, 3, 2, 8)}
 
     def _series_of(self, rc: int) -> str | None:
@@ -147,7 +169,8 @@ class Record:
             "SELECT s.id, s.title, s.instances, s.first_session, s.last_session, "
             "GROUP_CONCAT(r.title, ' ') || ' ' || IFNULL(GROUP_CONCAT(r.short_title, ' '), '') "
             "AS text FROM series s JOIN series_members sm ON sm.series_id = s.id "
-            "JOIN roll_calls r ON r.rc = sm.rc GROUP BY s.id").fetchall()
+            "JOIN roll_calls r ON r.rc = sm.rc GROUP BY s.id"
+        ).fetchall()
         scored = []
         for row in rows:
             words = set(normalize_title(row["text"]).split())
@@ -158,9 +181,14 @@ class Record:
                 scored.append((score, in_title, row))
         scored.sort(key=lambda s: (-s[0], -s[1], -s[2]["instances"], -s[2]["last_session"]))
         return [
-            {"id": r["id"], "title": r["title"], "instances": r["instances"],
-             "first_session": r["first_session"], "last_session": r["last_session"],
-             "score": round(score, 3)}
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "instances": r["instances"],
+                "first_session": r["first_session"],
+                "last_session": r["last_session"],
+                "score": round(score, 3),
+            }
             for score, _, r in scored[:limit]
         ]
 
@@ -173,20 +201,39 @@ class Record:
             "SELECT r.rc, r.id, r.session, r.session_label, r.date, r.date_precision, r.symbol, "
             "r.title, r.yes, r.no, r.abstain, r.absent, r.totals_source, sm.link "
             "FROM series_members sm JOIN roll_calls r ON r.rc = sm.rc "
-            "WHERE sm.series_id = ? ORDER BY r.date", (series_id,)):
+            "WHERE sm.series_id = ? ORDER BY r.date",
+            (series_id,),
+        ):
             counted = self._counts(int(r["rc"]))
             published = None
             if r["yes"] is not None:
-                published = {"yes": r["yes"], "no": r["no"], "abstain": r["abstain"],
-                             "absent": r["absent"], "source": r["totals_source"]}
-            instances.append({
-                "roll_call": r["id"], "session": r["session"], "date": r["date"],
-                "date_precision": r["date_precision"], "symbol": r["symbol"],
-                "title": r["title"], "totals": counted, "published_totals": published,
-                "link": r["link"],
-            })
-        return {"id": row["id"], "title": row["title"], "first_session": row["first_session"],
-                "last_session": row["last_session"], "instances": instances}
+                published = {
+                    "yes": r["yes"],
+                    "no": r["no"],
+                    "abstain": r["abstain"],
+                    "absent": r["absent"],
+                    "source": r["totals_source"],
+                }
+            instances.append(
+                {
+                    "roll_call": r["id"],
+                    "session": r["session"],
+                    "date": r["date"],
+                    "date_precision": r["date_precision"],
+                    "symbol": r["symbol"],
+                    "title": r["title"],
+                    "totals": counted,
+                    "published_totals": published,
+                    "link": r["link"],
+                }
+            )
+        return {
+            "id": row["id"],
+            "title": row["title"],
+            "first_session": row["first_session"],
+            "last_session": row["last_session"],
+            "instances": instances,
+        }
 
     # --- members ----------------------------------------------------------------------
     def resolve_member(self, text: str) -> str:
@@ -195,13 +242,18 @@ class Record:
             raise NotFoundError(f"no member {text!r} (give an ISO3 code such as CUB)")
         return code
 
-    def country(self, text: str, *, series: str | None = None,
-                sessions: tuple[int, int] | None = None) -> Document:
+    def country(
+        self, text: str, *, series: str | None = None, sessions: tuple[int, int] | None = None
+    ) -> Document:
         """A member's votes, optionally on one series or within a range of sessions."""
         code = self.resolve_member(text)
-        member = dict(self.db.execute(
-            "SELECT code, iso3, short_name, official_name, admitted, ended, successor, "
-            "regional_group FROM members WHERE code = ?", (code,)).fetchone())
+        member = dict(
+            self.db.execute(
+                "SELECT code, iso3, short_name, official_name, admitted, ended, successor, "
+                "regional_group FROM members WHERE code = ?",
+                (code,),
+            ).fetchone()
+        )
         where, params = ["v.member = ?"], [code]
         if series is not None:
             self.series_show(series)  # raises NotFoundError for an unknown series
@@ -211,22 +263,37 @@ class Record:
             where.append("r.session BETWEEN ? AND ?")
             params += [str(sessions[0]), str(sessions[1])]
         votes = [
-            {"roll_call": r["id"], "session": r["session"], "date": r["date"],
-             "symbol": r["symbol"], "title": r["title"], "vote": VOTE_LABELS[r["vote"]],
-             "reason": r["reason"]}
+            {
+                "roll_call": r["id"],
+                "session": r["session"],
+                "date": r["date"],
+                "symbol": r["symbol"],
+                "title": r["title"],
+                "vote": VOTE_LABELS[r["vote"]],
+                "reason": r["reason"],
+            }
             for r in self.db.execute(
                 "SELECT r.id, r.session, r.date, r.symbol, r.title, v.vote, v.reason "
                 "FROM votes v JOIN roll_calls r ON r.rc = v.rc WHERE "
-                + " AND ".join(where) + " ORDER BY r.date, r.rc", params)
+                + " AND ".join(where)
+                + " ORDER BY r.date, r.rc",
+                params,
+            )
         ]
-        summary = {label: sum(1 for v in votes if v["vote"] == label)
-                   for label in ("yes", "no", "abstain", "absent")}
+        summary = {
+            label: sum(1 for v in votes if v["vote"] == label)
+            for label in ("yes", "no", "abstain", "absent")
+        }
         return {"member": member, "series": series, "summary": summary, "votes": votes}
 
     def members(self) -> list[Document]:
-        return [dict(r) for r in self.db.execute(
-            "SELECT code, iso3, short_name, official_name, admitted, ended, successor, "
-            "regional_group FROM members ORDER BY code")]
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT code, iso3, short_name, official_name, admitted, ended, successor, "
+                "regional_group FROM members ORDER BY code"
+            )
+        ]
 
     def tally_check(self) -> Document:
         """How well per-member votes reproduce published totals (see ``tally_check``)."""
@@ -235,8 +302,9 @@ class Record:
         return tally_check(self.db)
 
     # --- conflicts ----------------------------------------------------------------------
-    def conflicts(self, *, kind: str | None = None, roll_call: str | None = None,
-                  limit: int | None = None) -> list[Document]:
+    def conflicts(
+        self, *, kind: str | None = None, roll_call: str | None = None, limit: int | None = None
+    ) -> list[Document]:
         where, params = [], []
         if kind:
             where.append("c.kind = ?")
@@ -244,8 +312,10 @@ class Record:
         if roll_call:
             where.append("c.rc = ?")
             params.append(str(self.resolve_roll_call(roll_call)))
-        sql = ("SELECT r.id AS roll_call, r.date, c.member, c.kind, c.kept_source, c.kept_value, "
-               "c.other_source, c.other_value FROM conflicts c JOIN roll_calls r ON r.rc = c.rc")
+        sql = (
+            "SELECT r.id AS roll_call, r.date, c.member, c.kind, c.kept_source, c.kept_value, "
+            "c.other_source, c.other_value FROM conflicts c JOIN roll_calls r ON r.rc = c.rc"
+        )
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY r.date, r.rc, c.member"
@@ -274,8 +344,13 @@ def _roll_call_document(row: sqlite3.Row) -> Document:
         document[flag] = None if row[flag] is None else bool(row[flag])
     published = None
     if row["yes"] is not None:
-        published = {"yes": row["yes"], "no": row["no"], "abstain": row["abstain"],
-                     "absent": row["absent"], "source": row["totals_source"]}
+        published = {
+            "yes": row["yes"],
+            "no": row["no"],
+            "abstain": row["abstain"],
+            "absent": row["absent"],
+            "source": row["totals_source"],
+        }
     for total in ("yes", "no", "abstain", "absent", "totals_source"):
         document.pop(total)
     document["published_totals"] = published

@@ -31,8 +31,11 @@ from whipcount.record.members import MemberDirectory
 from whipcount.record.sources.batch import NOT_MEMBER_CODE, ROLL_CALL_COLUMNS, SourceBatch
 from whipcount.record.sources.registry import SOURCES
 
-META_FIELDS = [c for c in ROLL_CALL_COLUMNS if c not in {
-    "key", "date", "date_precision", "yes", "no", "abstain", "absent"}]
+META_FIELDS = [
+    c
+    for c in ROLL_CALL_COLUMNS
+    if c not in {"key", "date", "date_precision", "yes", "no", "abstain", "absent"}
+]
 TOTALS = ["yes", "no", "abstain", "absent"]
 DATE_WINDOW = pd.Timedelta(days=3)
 MIN_AGREEMENT = 0.9
@@ -95,8 +98,11 @@ class Merger:
         existing_dates = pd.to_datetime(existing["date"])
         for index in np.flatnonzero(matched.isna().to_numpy()):
             row = rcs.iloc[index]
-            if row["symbol"] is None or _is_false(row["final"]) or (
-                    row["symbol"] not in by_symbol.groups):
+            if (
+                row["symbol"] is None
+                or _is_false(row["final"])
+                or (row["symbol"] not in by_symbol.groups)
+            ):
                 continue
             group = by_symbol.get_group(row["symbol"])
             group = group[~group["rc"].isin(taken)]
@@ -108,12 +114,20 @@ class Merger:
             taken.add(rc)
         unmatched = np.flatnonzero(matched.isna().to_numpy())
         if len(unmatched):
-            self._match_by_votes(batch, unmatched, matched, existing, existing_dates, taken)
+            self._match_by_votes(
+                batch,
+                unmatched=unmatched,
+                matched=matched,
+                existing=existing,
+                existing_dates=existing_dates,
+                taken=taken,
+            )
         return matched
 
     def _match_by_votes(
         self,
         batch: SourceBatch,
+        *,
         unmatched: np.ndarray,
         matched: pd.Series,
         existing: pd.DataFrame,
@@ -121,8 +135,11 @@ class Merger:
         taken: set[int],
     ) -> None:
         rcs = batch.roll_calls
-        exact = existing[existing["date_precision"] == DatePrecision.DAY].assign(
-            day=existing_dates).sort_values("day")
+        exact = (
+            existing[existing["date_precision"] == DatePrecision.DAY]
+            .assign(day=existing_dates)
+            .sort_values("day")
+        )
         days = exact["day"].to_numpy("datetime64[s]")
         rc_sorted = exact["rc"].to_numpy()
         candidates: dict[int, list[int]] = {}
@@ -139,11 +156,13 @@ class Merger:
         if not wanted:
             return
         stored = self._votes_of(wanted, explicit_only=True)
-        stored_by_rc = {rc: dict(zip(g["member"], g["vote"], strict=True))
-                        for rc, g in stored.groupby("rc")}
+        stored_by_rc = {
+            rc: dict(zip(g["member"], g["vote"], strict=True)) for rc, g in stored.groupby("rc")
+        }
         mine = batch.votes[batch.votes["explicit"] & batch.votes["vote"].isin([1, 2, 3])]
-        mine_by_key = {k: dict(zip(g["member"], g["vote"], strict=True))
-                       for k, g in mine.groupby("key")}
+        mine_by_key = {
+            k: dict(zip(g["member"], g["vote"], strict=True)) for k, g in mine.groupby("key")
+        }
         for index, options in candidates.items():
             ballots = mine_by_key.get(rcs["key"].iloc[index], {})
             best: tuple[float, int] | None = None
@@ -177,14 +196,22 @@ class Merger:
             rcs.loc[index, "rc"] = next_rc
             low, high = _date_bounds(row)
             record = {c: _plain(row[c]) for c in META_FIELDS}
-            record.update(rc=next_rc, id=rc_id, date=row["date"].date().isoformat(),
-                          date_precision=str(row["date_precision"]), date_min=low, date_max=high,
-                          source=self.source, import_id=self.import_id)
+            record.update(
+                rc=next_rc,
+                id=rc_id,
+                date=row["date"].date().isoformat(),
+                date_precision=str(row["date_precision"]),
+                date_min=low,
+                date_max=high,
+                source=self.source,
+                import_id=self.import_id,
+            )
             rows.append(record)
             next_rc += 1
         columns = list(rows[0])
+        marks = ", ".join("?" * len(columns))
         self.db.executemany(
-            f"INSERT INTO roll_calls ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            f"INSERT INTO roll_calls ({', '.join(columns)}) VALUES ({marks})",
             [tuple(r[c] for c in columns) for r in rows],
         )
         counts.roll_calls_added += len(rows)
@@ -194,7 +221,8 @@ class Merger:
     # --- metadata ------------------------------------------------------------
     def _merge_metadata(self, rcs: pd.DataFrame, counts: MergeCounts) -> None:
         stored = pd.read_sql_query(
-            "SELECT * FROM roll_calls WHERE import_id != ?", self.db, params=(self.import_id,))
+            "SELECT * FROM roll_calls WHERE import_id != ?", self.db, params=(self.import_id,)
+        )
         joined = rcs.merge(stored, on="rc", how="inner", suffixes=("", "_old"))
         if joined.empty:
             return
@@ -205,17 +233,24 @@ class Merger:
             if ROLL_CALL_COLUMNS[field] == "object":
                 differs = new.astype(str).to_numpy() != old.astype(str).to_numpy()
             else:
-                differs = (pd.to_numeric(new, errors="coerce").astype(float).to_numpy()
-                           != pd.to_numeric(old, errors="coerce").astype(float).to_numpy())
+                differs = (
+                    pd.to_numeric(new, errors="coerce").astype(float).to_numpy()
+                    != pd.to_numeric(old, errors="coerce").astype(float).to_numpy()
+                )
             given = new.notna().to_numpy()
             change = given & (old.isna().to_numpy() | (higher & differs))
             if change.any():
                 self.db.executemany(
                     f'UPDATE roll_calls SET "{field}" = ? WHERE rc = ?',
-                    [(_plain(v), int(rc)) for v, rc in zip(new[change], rc_values[change],
-                                                            strict=True)])
-        self.db.executemany("UPDATE roll_calls SET source = ? WHERE rc = ?",
-                            [(self.source, int(rc)) for rc in rc_values[higher]])
+                    [
+                        (_plain(v), int(rc))
+                        for v, rc in zip(new[change], rc_values[change], strict=True)
+                    ],
+                )
+        self.db.executemany(
+            "UPDATE roll_calls SET source = ? WHERE rc = ?",
+            [(self.source, int(rc)) for rc in rc_values[higher]],
+        )
         mine_dates = joined["date"].dt.strftime("%Y-%m-%d")
         moved = joined[(mine_dates != joined["date_old"]) & joined["date"].notna()]
         updates: list[tuple[str, object, int]] = []
@@ -224,21 +259,38 @@ class Merger:
         for field, value, rc in updates:
             self.db.execute(f'UPDATE roll_calls SET "{field}" = ? WHERE rc = ?', (value, rc))
 
-    def _merge_date(self, row: dict[str, object], rc: int, higher: bool,
-                    updates: list[tuple[str, object, int]], counts: MergeCounts) -> None:
-        mine = pd.Timestamp(row["date"]).date().isoformat()  # type: ignore[arg-type]
+    def _merge_date(
+        self,
+        row: dict[str, object],
+        rc: int,
+        higher: bool,
+        updates: list[tuple[str, object, int]],
+        counts: MergeCounts,
+    ) -> None:
+        mine = pd.Timestamp(row["date"]).date().isoformat()
         exact_here = row["date_precision"] == DatePrecision.DAY
         exact_there = row["date_precision_old"] == DatePrecision.DAY
         if exact_here and exact_there:
-            self._conflict(rc, None, "date", (row["source"], row["date_old"]),
-                           (self.source, mine), keep_mine=higher, counts=counts)
+            self._conflict(
+                rc,
+                None,
+                "date",
+                (row["source"], row["date_old"]),
+                (self.source, mine),
+                keep_mine=higher,
+                counts=counts,
+            )
             if not higher:
                 return
         elif not exact_here:
             return  # an approximate date never replaces a stored one
         low, high = _date_bounds(row)
-        updates += [("date", mine, rc), ("date_precision", str(row["date_precision"]), rc),
-                    ("date_min", low, rc), ("date_max", high, rc)]
+        updates += [
+            ("date", mine, rc),
+            ("date_precision", str(row["date_precision"]), rc),
+            ("date_min", low, rc),
+            ("date_max", high, rc),
+        ]
 
     # --- totals ------------------------------------------------------------------
     def _merge_totals(self, rcs: pd.DataFrame, counts: MergeCounts) -> None:
@@ -248,20 +300,27 @@ class Merger:
         self.db.executemany(
             "INSERT OR REPLACE INTO source_totals (rc, source, yes, no, abstain, absent) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(int(r.rc), self.source, *(_plain(getattr(r, t)) for t in TOTALS))
-             for r in given.itertuples()],
+            [
+                (int(r.rc), self.source, *(_plain(getattr(r, t)) for t in TOTALS))
+                for r in given.itertuples()
+            ],
         )
         self._fill_wanted(sorted({int(r) for r in given["rc"]}))
         totals = pd.read_sql_query(
-            "SELECT t.* FROM source_totals t JOIN wanted w ON w.rc = t.rc", self.db)
+            "SELECT t.* FROM source_totals t JOIN wanted w ON w.rc = t.rc", self.db
+        )
         totals["precedence"] = totals["source"].map(precedence)
         best = totals.sort_values(["rc", "precedence"], ascending=[True, False]).drop_duplicates(
-            "rc")
+            "rc"
+        )
         self.db.executemany(
             "UPDATE roll_calls SET yes = ?, no = ?, abstain = ?, absent = ?, totals_source = ? "
             "WHERE rc = ?",
-            [(*(_plain(getattr(b, t)) for t in TOTALS), b.source, int(b.rc))
-             for b in best.itertuples()])
+            [
+                (*(_plain(getattr(b, t)) for t in TOTALS), b.source, int(b.rc))
+                for b in best.itertuples()
+            ],
+        )
         mine = totals[totals["source"] == self.source]
         others = totals[totals["source"] != self.source]
         pairs = mine.merge(others, on="rc", suffixes=("", "_other"))
@@ -270,10 +329,17 @@ class Merger:
             if any(int(pair[t]) != int(pair[f"{t}_other"]) for t in fields):
                 keep_mine = precedence(self.source) > precedence(str(pair["source_other"]))
                 self._conflict(
-                    int(pair["rc"]), None, "totals",
-                    (pair["source_other"], "-".join(str(_text(pair[f"{t}_other"])) for t in fields)),
+                    int(pair["rc"]),
+                    None,
+                    "totals",
+                    (
+                        pair["source_other"],
+                        "-".join(str(_text(pair[f"{t}_other"])) for t in fields),
+                    ),
                     (self.source, "-".join(str(_text(pair[t])) for t in fields)),
-                    keep_mine=keep_mine, counts=counts)
+                    keep_mine=keep_mine,
+                    counts=counts,
+                )
 
     def _record_keys(self, rcs: pd.DataFrame) -> None:
         self.db.executemany(
@@ -292,7 +358,9 @@ class Merger:
         where = " AND v.explicit = 1" if explicit_only else ""
         return pd.read_sql_query(
             "SELECT v.rc, v.member, v.vote, v.explicit, v.source FROM votes v "
-            f"JOIN wanted w ON w.rc = v.rc{where}", self.db)
+            f"JOIN wanted w ON w.rc = v.rc{where}",
+            self.db,
+        )
 
     def _merge_votes(self, votes: pd.DataFrame, rcs: pd.DataFrame, counts: MergeCounts) -> None:
         """Merge in SQL: the batch goes to a temporary table, then set operations."""
@@ -311,7 +379,9 @@ class Merger:
             "INSERT INTO votes (rc, member, vote, explicit, source, reason) "
             "SELECT b.rc, b.member, b.vote, b.explicit, :src, b.reason FROM temp.batch_votes b "
             "WHERE b.vote != 9 AND NOT EXISTS "
-            "(SELECT 1 FROM votes v WHERE v.rc = b.rc AND v.member = b.member)", params).rowcount
+            "(SELECT 1 FROM votes v WHERE v.rc = b.rc AND v.member = b.member)",
+            params,
+        ).rowcount
         counts.conflicts_added += db.execute(
             "INSERT OR IGNORE INTO conflicts (rc, member, kind, kept_source, kept_value, "
             "other_source, other_value, import_id) "
@@ -323,62 +393,107 @@ class Merger:
             "FROM temp.batch_votes b JOIN votes v ON v.rc = b.rc AND v.member = b.member "
             "JOIN temp.prec p ON p.source = v.source "
             "JOIN temp.labels lb ON lb.code = b.vote JOIN temp.labels lv ON lv.code = v.vote "
-            "WHERE b.explicit = 1 AND v.explicit = 1 AND b.vote != v.vote", params).rowcount
+            "WHERE b.explicit = 1 AND v.explicit = 1 AND b.vote != v.vote",
+            params,
+        ).rowcount
         db.execute(
             "UPDATE votes SET explicit = 1, source = :src FROM temp.batch_votes b "
             "WHERE votes.explicit = 0 AND votes.rc = b.rc AND votes.member = b.member "
-            "AND b.explicit = 1 AND b.vote = votes.vote", params)
+            "AND b.explicit = 1 AND b.vote = votes.vote",
+            params,
+        )
         counts.votes_changed += db.execute(
             "UPDATE votes SET vote = b.vote, explicit = b.explicit, source = :src, "
             "reason = b.reason FROM temp.batch_votes b WHERE votes.rc = b.rc "
             "AND votes.member = b.member AND b.vote != votes.vote AND b.vote != 9 "
-            f"AND b.explicit = 1 AND {wins}", params).rowcount
+            f"AND b.explicit = 1 AND {wins}",
+            params,
+        ).rowcount
         counts.votes_changed += db.execute(
             "DELETE FROM votes WHERE (rc, member) IN "
             "(SELECT rc, member FROM temp.batch_votes WHERE vote = 9) "
-            f"AND {wins}", params).rowcount
+            f"AND {wins}",
+            params,
+        ).rowcount
         self._membership_conflicts(mine, rcs, counts)
 
     def _load_batch_votes(self, mine: pd.DataFrame) -> None:
         db = self.db
         db.execute("DROP TABLE IF EXISTS temp.batch_votes")
-        db.execute("CREATE TEMP TABLE batch_votes (rc INTEGER, member TEXT, vote INTEGER, "
-                   "explicit INTEGER, reason TEXT, PRIMARY KEY (rc, member)) WITHOUT ROWID")
+        db.execute(
+            "CREATE TEMP TABLE batch_votes (rc INTEGER, member TEXT, vote INTEGER, "
+            "explicit INTEGER, reason TEXT, PRIMARY KEY (rc, member)) WITHOUT ROWID"
+        )
         db.executemany(
             "INSERT INTO temp.batch_votes VALUES (?, ?, ?, ?, ?)",
-            zip(mine["rc"].tolist(), mine["member"].tolist(), mine["vote"].astype(int).tolist(),
-                mine["explicit"].astype(int).tolist(), mine["reason"].tolist(), strict=True))
+            zip(
+                mine["rc"].tolist(),
+                mine["member"].tolist(),
+                mine["vote"].astype(int).tolist(),
+                mine["explicit"].astype(int).tolist(),
+                mine["reason"].tolist(),
+                strict=True,
+            ),
+        )
         db.execute("CREATE TEMP TABLE IF NOT EXISTS prec (source TEXT PRIMARY KEY, p INTEGER)")
-        db.executemany("INSERT OR REPLACE INTO temp.prec VALUES (?, ?)",
-                       [(name, p) for name, (p, _) in SOURCES.items()])
+        db.executemany(
+            "INSERT OR REPLACE INTO temp.prec VALUES (?, ?)",
+            [(name, p) for name, (p, _) in SOURCES.items()],
+        )
         db.execute("CREATE TEMP TABLE IF NOT EXISTS labels (code INTEGER PRIMARY KEY, label TEXT)")
-        db.executemany("INSERT OR REPLACE INTO temp.labels VALUES (?, ?)",
-                       [(c, _label(c)) for c in (1, 2, 3, 8, NOT_MEMBER_CODE)])
+        db.executemany(
+            "INSERT OR REPLACE INTO temp.labels VALUES (?, ?)",
+            [(c, _label(c)) for c in (1, 2, 3, 8, NOT_MEMBER_CODE)],
+        )
 
-    def _membership_conflicts(self, mine: pd.DataFrame, rcs: pd.DataFrame,
-                              counts: MergeCounts) -> None:
+    def _membership_conflicts(
+        self, mine: pd.DataFrame, rcs: pd.DataFrame, counts: MergeCounts
+    ) -> None:
         """A stated yes/no/abstain by a state that the member tables say was not a member."""
         real = mine[mine["explicit"] & mine["vote"].isin([1, 2, 3])]
         if real.empty:
             return
         bounds = pd.read_sql_query("SELECT rc, date_min, date_max FROM roll_calls", self.db)
         real = real.merge(bounds, on="rc")
-        outside = ~self.directory.member_during(real["member"], real["date_min"],
-                                                 real["date_max"])
+        outside = ~self.directory.member_during(real["member"], real["date_min"], real["date_max"])
         for r in real[outside].itertuples():
-            self._conflict(int(r.rc), str(r.member), "membership",
-                           (self.source, _label(r.vote)), ("member_periods", "not a member"),
-                           keep_mine=True, counts=counts)
+            self._conflict(
+                int(r.rc),
+                str(r.member),
+                "membership",
+                (self.source, _label(r.vote)),
+                ("member_periods", "not a member"),
+                keep_mine=True,
+                counts=counts,
+            )
 
     # --- conflicts, adoptions, reference ------------------------------------------------
-    def _conflict(self, rc: int, member: str | None, kind: str, theirs: tuple[object, object],
-                  mine: tuple[object, object], *, keep_mine: bool, counts: MergeCounts) -> None:
+    def _conflict(
+        self,
+        rc: int,
+        member: str | None,
+        kind: str,
+        theirs: tuple[object, object],
+        mine: tuple[object, object],
+        *,
+        keep_mine: bool,
+        counts: MergeCounts,
+    ) -> None:
         kept, other = (mine, theirs) if keep_mine else (theirs, mine)
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO conflicts (rc, member, kind, kept_source, kept_value, "
             "other_source, other_value, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (rc, member, kind, str(kept[0]), _text(kept[1]), str(other[0]), _text(other[1]),
-             self.import_id))
+            (
+                rc,
+                member,
+                kind,
+                str(kept[0]),
+                _text(kept[1]),
+                str(other[0]),
+                _text(other[1]),
+                self.import_id,
+            ),
+        )
         counts.conflicts_added += cursor.rowcount
 
     def _store_adoptions(self, batch: SourceBatch) -> None:
@@ -389,8 +504,18 @@ class Merger:
         self.db.executemany(
             "INSERT OR IGNORE INTO adoptions (symbol, date, session, title, adoption_type, "
             "source) VALUES (?, ?, ?, ?, ?, ?)",
-            [(r.symbol, r.date.date().isoformat(), regular_session_on(r.date.date()), r.title,
-              r.adoption_type, batch.source) for r in batch.adoptions.itertuples()])
+            [
+                (
+                    r.symbol,
+                    r.date.date().isoformat(),
+                    regular_session_on(r.date.date()),
+                    r.title,
+                    r.adoption_type,
+                    batch.source,
+                )
+                for r in batch.adoptions.itertuples()
+            ],
+        )
 
     def _store_reference(self, batch: SourceBatch) -> None:
         for table, frame in batch.reference.items():
@@ -398,7 +523,8 @@ class Merger:
             self.db.executemany(
                 f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
                 f"VALUES ({', '.join('?' * len(columns))})",
-                [tuple(_plain(v) for v in row) for row in frame.itertuples(index=False)])
+                [tuple(_plain(v) for v in row) for row in frame.itertuples(index=False)],
+            )
 
 
 def _public_id(row: dict[str, object], taken: set[str]) -> str:
@@ -425,7 +551,7 @@ def _is_false(value: object) -> bool:
 
 
 def _date_bounds(row: dict[str, object]) -> tuple[str, str]:
-    day = pd.Timestamp(row["date"]).date()  # type: ignore[arg-type]
+    day = pd.Timestamp(row["date"]).date()
     session = row.get("session")
     if row["date_precision"] == DatePrecision.DAY or session is None or pd.isna(session):
         return day.isoformat(), day.isoformat()
@@ -463,4 +589,4 @@ def _text(value: object) -> str | None:
 
 
 def _chunks(values: list[int], size: int = 900) -> list[list[int]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
+    return [values[i : i + size] for i in range(0, len(values), size)]

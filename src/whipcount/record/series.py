@@ -28,7 +28,25 @@ MIN_SIMILARITY = 90.0
 MAX_GAP = 5
 MIN_TOKENS = 3
 STOP_WORDS = frozenset(
-    "a an and the of on in to by for its their with at as from into".split()
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "on",
+        "in",
+        "to",
+        "by",
+        "for",
+        "its",
+        "their",
+        "with",
+        "at",
+        "as",
+        "from",
+        "into",
+    ]
 )
 _SUFFIX = re.compile(r"\s*:\s*resolution\s*/\s*adopted by the general assembly\.?\s*$")
 _ALIASES = (
@@ -120,15 +138,17 @@ def _cluster(frame: pd.DataFrame, matches: list[tuple[int, int]]) -> list[_Clust
     return [c for c in clusters if len(c.members) >= 2]
 
 
-def _best_cluster(clusters: list[_Cluster], norm: str, session: int,
-                  tally: tuple[int, int, int]) -> tuple[int | None, str]:
-    open_ = {i: c.last_title for i, c in enumerate(clusters)
-             if c.last_title and session not in c.sessions
-             and 0 < session - c.last_session <= MAX_GAP}
+def _best_cluster(
+    clusters: list[_Cluster], norm: str, session: int, tally: tuple[int, int, int]
+) -> tuple[int | None, str]:
+    open_ = {
+        i: c.last_title
+        for i, c in enumerate(clusters)
+        if c.last_title and session not in c.sessions and 0 < session - c.last_session <= MAX_GAP
+    }
     if not open_:
         return None, "first"
-    hits = process.extract(norm, open_, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY,
-                           limit=8)
+    hits = process.extract(norm, open_, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY, limit=8)
     if not hits:
         return None, "first"
     best_score = max(h[1] for h in hits)
@@ -145,8 +165,10 @@ def _best_cluster(clusters: list[_Cluster], norm: str, session: int,
 def link_series(connection: sqlite3.Connection) -> int:
     """Relink every series from the roll calls in the record; returns the series count."""
     frame = _candidates(connection)
-    matches = [(int(a), int(b)) for a, b in connection.execute(
-        "SELECT rcid1, rcid2 FROM reference_matches")]
+    matches = [
+        (int(a), int(b))
+        for a, b in connection.execute("SELECT rcid1, rcid2 FROM reference_matches")
+    ]
     clusters = _cluster(frame, matches)
     old = dict(connection.execute("SELECT rc, series_id FROM series_members").fetchall())
     titles = dict(zip(frame["rc"], frame["title"], strict=True))
@@ -154,8 +176,10 @@ def link_series(connection: sqlite3.Connection) -> int:
     used: set[str] = set()
     rows, member_rows = [], []
     # clusters that inherit an id claim it first, largest overlap first
-    ranked = sorted(clusters, key=lambda c: -max(
-        Counter(old[m] for m in c.members if m in old).values(), default=0))
+    ranked = sorted(
+        clusters,
+        key=lambda c: -max(Counter(old[m] for m in c.members if m in old).values(), default=0),
+    )
     for cluster in ranked:
         previous = Counter(old[m] for m in cluster.members if m in old)
         series_id = next((s for s, _ in previous.most_common() if s not in used), None)
@@ -166,8 +190,15 @@ def link_series(connection: sqlite3.Connection) -> int:
                 series_id, suffix = f"{base}-{suffix}", suffix + 1
         used.add(series_id)
         ordered = sorted(cluster.members, key=lambda m: sessions[m])
-        rows.append((series_id, titles[ordered[-1]], int(sessions[ordered[0]]),
-                     int(sessions[ordered[-1]]), len(ordered)))
+        rows.append(
+            (
+                series_id,
+                titles[ordered[-1]],
+                int(sessions[ordered[0]]),
+                int(sessions[ordered[-1]]),
+                len(ordered),
+            )
+        )
         member_rows += [(m, series_id, int(sessions[m]), cluster.links[m]) for m in ordered]
     connection.execute("DELETE FROM series_members")
     connection.execute("DELETE FROM series")

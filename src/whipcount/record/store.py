@@ -192,7 +192,6 @@ def connect_writer(path: Path) -> sqlite3.Connection:
     return connection
 
 
-
 class transaction:  # noqa: N801 - used like a function: ``with transaction(conn):``
     """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception."""
 

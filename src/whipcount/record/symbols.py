@@ -16,7 +16,9 @@ from whipcount.record.codes import SessionKind
 
 _SPACES = re.compile(r"\s+")
 _VOETEN_MODERN = re.compile(r"^R/(\d+)/(\d+)\s*([A-Z]{0,2})$")
-_UN_RES = re.compile(r"^A/RES/((?:ES-|S-)?\d+)/(\d+)\s*([A-Z]{1,2}(?:-[A-Z]{1,2})?)?$", re.IGNORECASE)
+_UN_RES = re.compile(
+    r"^A/RES/((?:ES-|S-)?\d+)/(\d+)\s*([A-Z]{1,2}(?:-[A-Z]{1,2})?)?$", re.IGNORECASE
+)
 _SESSION_LABEL = re.compile(r"^(ES-|S-)?(\d+)$", re.IGNORECASE)
 
 

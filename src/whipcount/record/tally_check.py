@@ -23,33 +23,46 @@ def tally_check(connection: sqlite3.Connection) -> Document:
     """Match rates per source and overall, and every roll call that does not match."""
     counted = pd.read_sql_query(
         "SELECT rc, SUM(vote = 1) AS c_yes, SUM(vote = 3) AS c_no, SUM(vote = 2) AS c_abstain, "
-        "SUM(vote = 8) AS c_absent, COUNT(*) AS c_rows FROM votes GROUP BY rc", connection)
+        "SUM(vote = 8) AS c_absent, COUNT(*) AS c_rows FROM votes GROUP BY rc",
+        connection,
+    )
     vote_sources = pd.read_sql_query(
         "SELECT rc, GROUP_CONCAT(DISTINCT source) AS vote_sources FROM votes GROUP BY rc",
-        connection)
+        connection,
+    )
     totals = pd.read_sql_query(
         "SELECT t.*, r.id, r.date, r.totals_source FROM source_totals t "
-        "JOIN roll_calls r ON r.rc = t.rc", connection)
+        "JOIN roll_calls r ON r.rc = t.rc",
+        connection,
+    )
     frame = totals.merge(counted, on="rc", how="left").merge(vote_sources, on="rc", how="left")
-    frame[["c_yes", "c_no", "c_abstain", "c_absent", "c_rows"]] = frame[
-        ["c_yes", "c_no", "c_abstain", "c_absent", "c_rows"]].fillna(0).astype(int)
-    frame["match"] = (frame["yes"] == frame["c_yes"]) & (frame["no"] == frame["c_no"]) & (
-        frame["abstain"] == frame["c_abstain"])
+    frame[["c_yes", "c_no", "c_abstain", "c_absent", "c_rows"]] = (
+        frame[["c_yes", "c_no", "c_abstain", "c_absent", "c_rows"]].fillna(0).astype(int)
+    )
+    frame["match"] = (
+        (frame["yes"] == frame["c_yes"])
+        & (frame["no"] == frame["c_no"])
+        & (frame["abstain"] == frame["c_abstain"])
+    )
     frame["absent_match"] = frame["absent"].isna() | (frame["absent"] == frame["c_absent"])
     by_source = []
     for source, group in frame.groupby("source"):
-        by_source.append({
-            "source": source,
-            "description": SOURCES.get(str(source), (0, ""))[1],
-            "roll_calls": len(group),
-            "matched": int(group["match"].sum()),
-            "match_rate": round(float(group["match"].mean()), 4),
-            "absent_given": int(group["absent"].notna().sum()),
-            "absent_matched": int((group["absent"].notna() & group["absent_match"]).sum()),
-        })
+        by_source.append(
+            {
+                "source": source,
+                "description": SOURCES.get(str(source), (0, ""))[1],
+                "roll_calls": len(group),
+                "matched": int(group["match"].sum()),
+                "match_rate": round(float(group["match"].mean()), 4),
+                "absent_given": int(group["absent"].notna().sum()),
+                "absent_matched": int((group["absent"].notna() & group["absent_match"]).sum()),
+            }
+        )
     chosen = frame[frame["source"] == frame["totals_source"]]
-    exceptions = [_exception(row) for row in frame[~frame["match"]].sort_values(
-        ["date", "source"]).to_dict("records")]
+    exceptions = [
+        _exception(row)
+        for row in frame[~frame["match"]].sort_values(["date", "source"]).to_dict("records")
+    ]
     return {
         "published": {
             "roll_calls": len(chosen),
@@ -72,8 +85,14 @@ def _exception(row: dict[str, Any]) -> Document:
         diff = {f: int(row[f"c_{f}"] - row[f]) for f in FIELDS if pd.notna(row[f])}
         shown = ", ".join(f"{f} {d:+d}" for f, d in diff.items() if d)
         reason = f"counted {shown} against the totals; per-member votes from {row['vote_sources']}"
-    return {"roll_call": row["id"], "date": row["date"], "source": row["source"],
-            "published": published, "counted": counted, "reason": reason}
+    return {
+        "roll_call": row["id"],
+        "date": row["date"],
+        "source": row["source"],
+        "published": published,
+        "counted": counted,
+        "reason": reason,
+    }
 
 
 def to_markdown(document: Document, command: str) -> str:
@@ -96,15 +115,24 @@ def to_markdown(document: Document, command: str) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for s in document["by_source"]:
-        lines.append(f"| {s['source']} ({s['description']}) | {s['roll_calls']} | "
-                     f"{s['matched']} | {100 * s['match_rate']:.2f} % | {s['absent_given']} | "
-                     f"{s['absent_matched']} |")
-    lines += ["", f"## Exceptions ({len(document['exceptions'])})", "",
-              "Each row: a source's published yes-no-abstain, the count of the record's "
-              "per-member votes, and the difference.", "",
-              "| roll call | date | totals from | published | counted | why |",
-              "|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {s['source']} ({s['description']}) | {s['roll_calls']} | "
+            f"{s['matched']} | {100 * s['match_rate']:.2f} % | {s['absent_given']} | "
+            f"{s['absent_matched']} |"
+        )
+    lines += [
+        "",
+        f"## Exceptions ({len(document['exceptions'])})",
+        "",
+        "Each row: a source's published yes-no-abstain, the count of the record's "
+        "per-member votes, and the difference.",
+        "",
+        "| roll call | date | totals from | published | counted | why |",
+        "|---|---|---|---|---|---|",
+    ]
     for e in document["exceptions"]:
-        lines.append(f"| {e['roll_call']} | {e['date']} | {e['source']} | {e['published']} | "
-                     f"{e['counted']} | {e['reason']} |")
+        lines.append(
+            f"| {e['roll_call']} | {e['date']} | {e['source']} | {e['published']} | "
+            f"{e['counted']} | {e['reason']} |"
+        )
     return "\n".join(lines) + "\n"

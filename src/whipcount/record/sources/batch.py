@@ -125,28 +125,31 @@ def implied_absences(
     days = pd.to_datetime(roll_calls["date"]).to_numpy("datetime64[D]")
     rows, codes = directory.memberships(days)
     everyone = pd.DataFrame({"key": roll_calls["key"].to_numpy()[rows], "member": codes})
-    merged = everyone.merge(
-        listed[["key", "member"]].drop_duplicates(), how="left", indicator=True
-    )
+    merged = everyone.merge(listed[["key", "member"]].drop_duplicates(), how="left", indicator=True)
     missing = merged[merged["_merge"] == "left_only"]
     complete = complete_lists(roll_calls, listed)
-    return vote_frame(missing["key"], missing["member"], 8,
-                      explicit=missing["key"].isin(complete).to_numpy())
+    return vote_frame(
+        missing["key"], missing["member"], 8, explicit=missing["key"].isin(complete).to_numpy()
+    )
 
 
 def complete_lists(roll_calls: pd.DataFrame, listed: pd.DataFrame) -> set[str]:
     """Keys of roll calls whose listed votes reproduce the source's yes/no/abstain totals."""
     if not {"yes", "no", "abstain"} <= set(roll_calls.columns) or listed.empty:
         return set()
-    counts = listed.pivot_table(index="key", columns="vote", values="member", aggfunc="count",
-                                fill_value=0)
+    counts = listed.pivot_table(
+        index="key", columns="vote", values="member", aggfunc="count", fill_value=0
+    )
     complete = set()
     for row in roll_calls[["key", "yes", "no", "abstain"]].itertuples(index=False):
         if pd.isna(row.yes) or row.key not in counts.index:
             continue
         got = counts.loc[row.key]
         if (int(got.get(1, 0)), int(got.get(3, 0)), int(got.get(2, 0))) == (
-                int(row.yes), int(row.no), int(row.abstain) if pd.notna(row.abstain) else -1):
+            int(row.yes),
+            int(row.no),
+            int(row.abstain) if pd.notna(row.abstain) else -1,
+        ):
             complete.add(str(row.key))
     return complete
 
@@ -163,6 +166,7 @@ def resolve_members(
     keys: pd.Series,
     days: pd.Series,
     path: Path,
+    *,
     rows: pd.Series | None = None,
 ) -> pd.Series:
     """Member codes for ``keys``; an ``UnknownCountryError`` naming the file row if one

@@ -31,14 +31,20 @@ def _number(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
     bad = values.isna() & frame[column].isin(["NA", ""]).eq(False)
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0]) + 2
-        raise SourceFormatError(f"bad number in {column}", path=path, row=row,
-                                value=frame[column].iloc[row - 2])
+        raise SourceFormatError(
+            f"bad number in {column}", path=path, row=row, value=frame[column].iloc[row - 2]
+        )
     return values
 
 
 def _empty(path: Path, reference: dict[str, pd.DataFrame]) -> SourceBatch:
-    return SourceBatch(source="bsv", files=[path], roll_calls=roll_call_frame({"key": []}),
-                       votes=vote_frame([], [], []), reference=reference)
+    return SourceBatch(
+        source="bsv",
+        files=[path],
+        roll_calls=roll_call_frame({"key": []}),
+        votes=vote_frame([], [], []),
+        reference=reference,
+    )
 
 
 def read_bsv_idealpoints(path: Path, directory: MemberDirectory) -> SourceBatch:
@@ -55,28 +61,33 @@ def read_bsv_idealpoints(path: Path, directory: MemberDirectory) -> SourceBatch:
         days = pd.Series([session_opening(int(s)) + dt.timedelta(days=60) for s in periods])
         match = _SUBSET.search(path.name)
         subset = match.group(1).lower() if match else "all"
-    members = resolve_members(directory, "cow", frame["ccode"], days, path,
-                              rows=pd.Series(range(2, len(frame) + 2)))
-    table = pd.DataFrame({
-        "subset": subset,
-        "period": "year" if by_year else "session",
-        "period_value": periods,
-        "member": members,
-        "cow": _number(frame, "ccode", path).astype(int),
-        "n_votes": _number(frame, f"NVotes{suffix}", path),
-        "ideal_point": _number(frame, f"IdealPoint{suffix}", path),
-        "q05": _number(frame, f"Q5%{suffix}", path),
-        "q50": _number(frame, f"Q50%{suffix}", path),
-        "q95": _number(frame, f"Q95%{suffix}", path),
-    })
+    members = resolve_members(
+        directory, "cow", frame["ccode"], days, path, rows=pd.Series(range(2, len(frame) + 2))
+    )
+    table = pd.DataFrame(
+        {
+            "subset": subset,
+            "period": "year" if by_year else "session",
+            "period_value": periods,
+            "member": members,
+            "cow": _number(frame, "ccode", path).astype(int),
+            "n_votes": _number(frame, f"NVotes{suffix}", path),
+            "ideal_point": _number(frame, f"IdealPoint{suffix}", path),
+            "q05": _number(frame, f"Q5%{suffix}", path),
+            "q50": _number(frame, f"Q50%{suffix}", path),
+            "q95": _number(frame, f"Q95%{suffix}", path),
+        }
+    )
     return _empty(path, {"reference_idealpoints": table})
 
 
 def read_bsv_matches(path: Path, directory: MemberDirectory) -> SourceBatch:
     frame = read_table(path)
     require_columns(frame, {"rcid1", "rcid2"}, path)
-    table = pd.DataFrame({
-        "rcid1": _number(frame, "rcid1", path).astype(int),
-        "rcid2": _number(frame, "rcid2", path).astype(int),
-    })
+    table = pd.DataFrame(
+        {
+            "rcid1": _number(frame, "rcid1", path).astype(int),
+            "rcid2": _number(frame, "rcid2", path).astype(int),
+        }
+    )
     return _empty(path, {"reference_matches": table})

@@ -78,8 +78,12 @@ def detect(path: Path) -> ImportUnit | None:
     lower = name.lower()
     if name == "un_votes.rda":
         folder = path.parent
-        return ImportUnit("voeten_unvotes", path, read_unvotes,
-                          (folder / "un_roll_calls.rda", folder / "un_roll_call_issues.rda"))
+        return ImportUnit(
+            "voeten_unvotes",
+            path,
+            read_unvotes,
+            (folder / "un_roll_calls.rda", folder / "un_roll_call_issues.rda"),
+        )
     if lower.endswith((".rdata", ".rda")):
         return ImportUnit("voeten_published", path, read_published) if "votes" in lower else None
     if lower.endswith(".xls") and lower.startswith("descriptions"):
@@ -93,7 +97,7 @@ def detect(path: Path) -> ImportUnit | None:
 
 def _detect_table(path: Path) -> ImportUnit | None:
     header = set(read_header(path, "latin-1"))
-    if UNDL_COLUMNS <= header:
+    if header >= UNDL_COLUMNS:
         return ImportUnit("undl_csv", path, read_undl_csv)
     if {"Council", "Resolution", "Date"} <= header:
         return ImportUnit("undl_scrape", path, read_undl_scrape)

@@ -17,7 +17,7 @@ def open_text(path: Path, encoding: str = "utf-8") -> io.TextIOBase:
     """A text handle on ``path``, decompressing ``.gz`` files."""
     if path.suffix == ".gz":
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
-    return open(path, encoding=encoding, newline="")  # noqa: SIM115
+    return open(path, encoding=encoding, newline="")
 
 
 def read_header(path: Path, encoding: str = "utf-8") -> list[str]:

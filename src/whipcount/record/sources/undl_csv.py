@@ -33,13 +33,34 @@ from whipcount.record.sources.voeten import title_and_agenda
 from whipcount.record.symbols import canonical_symbol, clean_symbol, parse_session_label
 
 COLUMNS = {
-    "undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft",
-    "committee_report", "meeting", "title", "agenda_title", "subjects", "vote_note",
-    "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms", "undl_link",
+    "undl_id",
+    "ms_code",
+    "ms_name",
+    "ms_vote",
+    "date",
+    "session",
+    "resolution",
+    "draft",
+    "committee_report",
+    "meeting",
+    "title",
+    "agenda_title",
+    "subjects",
+    "vote_note",
+    "total_yes",
+    "total_no",
+    "total_abstentions",
+    "total_non_voting",
+    "total_ms",
+    "undl_link",
 }
 VOTE_CODES = {"Y": 1, "A": 2, "N": 3, "X": 8}
-TOTALS = {"total_yes": "yes", "total_no": "no", "total_abstentions": "abstain",
-          "total_non_voting": "absent"}
+TOTALS = {
+    "total_yes": "yes",
+    "total_no": "no",
+    "total_abstentions": "abstain",
+    "total_non_voting": "absent",
+}
 
 
 def read_undl_csv(path: Path, directory: MemberDirectory) -> SourceBatch:
@@ -55,8 +76,9 @@ def read_undl_csv(path: Path, directory: MemberDirectory) -> SourceBatch:
     codes = votes_raw.map(VOTE_CODES)
     if codes.isna().any():
         bad = int(np.flatnonzero(codes.isna().to_numpy())[0])
-        raise VoteCodeError("ms_vote outside Y, N, A, X", path=path, row=bad + 2,
-                            value=frame["ms_vote"].iloc[bad])
+        raise VoteCodeError(
+            "ms_vote outside Y, N, A, X", path=path, row=bad + 2, value=frame["ms_vote"].iloc[bad]
+        )
     frame["_vote"] = codes.astype(int)
     frame["_key"] = [
         canonical_symbol(r) or (f"undl:{u}" if u.strip() else None)
@@ -69,8 +91,13 @@ def read_undl_csv(path: Path, directory: MemberDirectory) -> SourceBatch:
     unresolved = members.isna()
     if unresolved.any():  # a code the tables lack: try the name of the time
         members[unresolved] = resolve_members(
-            directory, "name", frame.loc[unresolved, "ms_name"], frame.loc[unresolved, "_date"],
-            path, rows=frame.loc[unresolved, "_row"])
+            directory,
+            "name",
+            frame.loc[unresolved, "ms_name"],
+            frame.loc[unresolved, "_date"],
+            path,
+            rows=frame.loc[unresolved, "_row"],
+        )
     frame["_member"] = members
     duplicated = frame.duplicated(["_key", "_member"], keep=False)
     if duplicated.any():
@@ -81,15 +108,25 @@ def read_undl_csv(path: Path, directory: MemberDirectory) -> SourceBatch:
             rows = dup[(dup["_key"] == key) & (dup["_member"] == member)]["_row"].tolist()
             raise DuplicateRollCallError(
                 f"{member} has different votes on {key} (rows {rows})",
-                path=path, row=int(rows[-1]), value=key)
+                path=path,
+                row=int(rows[-1]),
+                value=key,
+            )
         frame = frame.drop_duplicates(["_key", "_member"])
-    roll_calls = roll_call_frame(pd.DataFrame(
-        [_record(key, group) for key, group in frame.groupby("_key", sort=False)]))
-    reasons = frame["vote_note"].where((frame["_vote"] == 8) & (frame["vote_note"].str.strip() != ""))
+    roll_calls = roll_call_frame(
+        pd.DataFrame([_record(key, group) for key, group in frame.groupby("_key", sort=False)])
+    )
+    reasons = frame["vote_note"].where(
+        (frame["_vote"] == 8) & (frame["vote_note"].str.strip() != "")
+    )
     listed = vote_frame(frame["_key"], frame["_member"], frame["_vote"], reason=reasons)
     absent = implied_absences(roll_calls, listed, directory)
-    return SourceBatch(source="undl_csv", files=[path], roll_calls=roll_calls,
-                       votes=pd.concat([listed, absent], ignore_index=True))
+    return SourceBatch(
+        source="undl_csv",
+        files=[path],
+        roll_calls=roll_calls,
+        votes=pd.concat([listed, absent], ignore_index=True),
+    )
 
 
 def _record(key: str, group: pd.DataFrame) -> dict[str, object]:

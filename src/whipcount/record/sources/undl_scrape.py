@@ -32,8 +32,12 @@ from whipcount.record.symbols import canonical_symbol, clean_symbol, symbol_sess
 
 ISO3_COLUMN = re.compile(r"^[A-Z]{3}$")
 CELL_CODES = {"YES": 1, "ABSTAIN": 2, "NO": 3, "": 8}
-TOTALS = {"YES COUNT": "yes", "NO COUNT": "no", "ABSTAIN COUNT": "abstain",
-          "NO-VOTE COUNT": "absent"}
+TOTALS = {
+    "YES COUNT": "yes",
+    "NO COUNT": "no",
+    "ABSTAIN COUNT": "abstain",
+    "NO-VOTE COUNT": "absent",
+}
 
 
 def read_undl_scrape(path: Path, directory: MemberDirectory) -> SourceBatch:
@@ -48,8 +52,12 @@ def read_undl_scrape(path: Path, directory: MemberDirectory) -> SourceBatch:
     dates = pd.to_datetime(assembly["Date"].str.strip(), errors="coerce", format="%Y-%m-%d")
     if dates.isna().any():
         bad = int(np.flatnonzero(dates.isna().to_numpy())[0])
-        raise SourceFormatError("bad date", path=path, row=int(assembly["_row"].iloc[bad]),
-                                value=assembly["Date"].iloc[bad])
+        raise SourceFormatError(
+            "bad date",
+            path=path,
+            row=int(assembly["_row"].iloc[bad]),
+            value=assembly["Date"].iloc[bad],
+        )
     symbols = [canonical_symbol(s) for s in assembly["Resolution"]]
     if any(s is None for s in symbols):
         bad = symbols.index(None)
@@ -57,20 +65,31 @@ def read_undl_scrape(path: Path, directory: MemberDirectory) -> SourceBatch:
     duplicated = pd.Series(symbols).duplicated()
     if duplicated.any():
         bad = int(np.flatnonzero(duplicated.to_numpy())[0])
-        raise SourceFormatError("resolution listed twice", path=path,
-                                row=int(assembly["_row"].iloc[bad]), value=symbols[bad])
+        raise SourceFormatError(
+            "resolution listed twice",
+            path=path,
+            row=int(assembly["_row"].iloc[bad]),
+            value=symbols[bad],
+        )
     records = []
     for symbol, day, title in zip(symbols, dates, assembly["Title"], strict=True):
         kind, label = symbol_session(symbol) or (SessionKind.REGULAR, None)
         regular = regular_session_on(day.date())
         clean_title, _ = title_and_agenda(None, title)
-        records.append({
-            "key": symbol, "symbol": symbol, "source_symbol": symbol, "date": day,
-            "date_precision": DatePrecision.DAY,
-            "session": int(label) if kind == SessionKind.REGULAR and label else regular,
-            "session_kind": kind, "session_label": label or str(regular),
-            "title": clean_symbol(clean_title), "final": True,
-        })
+        records.append(
+            {
+                "key": symbol,
+                "symbol": symbol,
+                "source_symbol": symbol,
+                "date": day,
+                "date_precision": DatePrecision.DAY,
+                "session": int(label) if kind == SessionKind.REGULAR and label else regular,
+                "session_kind": kind,
+                "session_label": label or str(regular),
+                "title": clean_symbol(clean_title),
+                "final": True,
+            }
+        )
     roll_calls = roll_call_frame(pd.DataFrame(records))
     present = [c for c in TOTALS if c in assembly]
     counts = assembly[present].apply(lambda c: pd.to_numeric(c.str.strip(), errors="coerce"))
@@ -85,9 +104,12 @@ def read_undl_scrape(path: Path, directory: MemberDirectory) -> SourceBatch:
     codes = cells["cell"].map(CELL_CODES)
     if codes.isna().any():
         bad = int(np.flatnonzero(codes.isna().to_numpy())[0])
-        raise VoteCodeError(f"vote outside YES/NO/ABSTAIN/empty in column {cells['column'][bad]}",
-                            path=path, row=int(assembly["_row"].iloc[bad // len(countries)]),
-                            value=cells["cell"].iloc[bad])
+        raise VoteCodeError(
+            f"vote outside YES/NO/ABSTAIN/empty in column {cells['column'][bad]}",
+            path=path,
+            row=int(assembly["_row"].iloc[bad // len(countries)]),
+            value=cells["cell"].iloc[bad],
+        )
     day_of = dict(zip(symbols, dates, strict=True))
     days = cells["key"].map(day_of)
     members = directory.resolve_many("iso3", cells["column"], days)
@@ -97,11 +119,19 @@ def read_undl_scrape(path: Path, directory: MemberDirectory) -> SourceBatch:
     if stray.any():
         bad = int(np.flatnonzero(stray.to_numpy())[0])
         resolve_members(directory, "iso3", cells["column"][stray], days[stray], path)
-        raise SourceFormatError(f"vote by {cells['column'].iloc[bad]}, not a member that day",
-                                path=path, row=int(assembly["_row"].iloc[bad // len(countries)]))
+        raise SourceFormatError(
+            f"vote by {cells['column'].iloc[bad]}, not a member that day",
+            path=path,
+            row=int(assembly["_row"].iloc[bad // len(countries)]),
+        )
     keep = is_member
     listed = vote_frame(cells["key"][keep], members[keep], codes[keep].astype(int))
     absent = implied_absences(roll_calls, listed, directory)
     notes = [f"skipped {skipped} Security Council rows"] if skipped else []
-    return SourceBatch(source="undl_scrape", files=[path], roll_calls=roll_calls,
-                       votes=pd.concat([listed, absent], ignore_index=True), notes=notes)
+    return SourceBatch(
+        source="undl_scrape",
+        files=[path],
+        roll_calls=roll_calls,
+        votes=pd.concat([listed, absent], ignore_index=True),
+        notes=notes,
+    )

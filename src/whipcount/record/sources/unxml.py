@@ -41,8 +41,11 @@ REQUIRED = {
     "MS_abstaining",
 }
 LISTS = (("MS_in_favour", 1), ("MS_abstaining", 2), ("MS_against", 3))
-COUNTS = (("MS_in_favour_count", "yes"), ("MS_against_count", "no"),
-          ("MS_abstaining_count", "abstain"))
+COUNTS = (
+    ("MS_in_favour_count", "yes"),
+    ("MS_against_count", "no"),
+    ("MS_abstaining_count", "abstain"),
+)
 
 
 def parse_un_date(text: str) -> pd.Timestamp:
@@ -73,8 +76,9 @@ def _load_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
-            raise SourceFormatError(f"invalid JSON ({error.msg}; truncated?)", path=path,
-                                    row=number, value=line[:80]) from error
+            raise SourceFormatError(
+                f"invalid JSON ({error.msg}; truncated?)", path=path, row=number, value=line[:80]
+            ) from error
         if not isinstance(entry, dict) or REQUIRED - set(entry):
             missing = sorted(REQUIRED - set(entry)) if isinstance(entry, dict) else "object"
             raise SourceFormatError("entry lacks fields", path=path, row=number, value=missing)
@@ -105,26 +109,40 @@ def read_unxml(path: Path, directory: MemberDirectory) -> SourceBatch:
         try:
             date = parse_un_date(entry["adoption_date"])
         except ValueError as error:
-            raise SourceFormatError("unreadable adoption_date", path=path, row=number,
-                                    value=entry["adoption_date"]) from error
+            raise SourceFormatError(
+                "unreadable adoption_date", path=path, row=number, value=entry["adoption_date"]
+            ) from error
         if not _is_recorded(entry):
-            adoptions.append({"symbol": symbol, "date": date, "title": entry.get("title"),
-                              "adoption_type": entry.get("adoption_type") or None})
+            adoptions.append(
+                {
+                    "symbol": symbol,
+                    "date": date,
+                    "title": entry.get("title"),
+                    "adoption_type": entry.get("adoption_type") or None,
+                }
+            )
             continue
         ballots: dict[str, int] = {}
         for name_field, code in LISTS:
             for name in entry.get(name_field) or []:
                 previous = ballots.setdefault(str(name), code)
                 if previous != code:
-                    raise SourceFormatError(f"{name} is listed under two different votes",
-                                            path=path, row=number, value=symbol)
+                    raise SourceFormatError(
+                        f"{name} is listed under two different votes",
+                        path=path,
+                        row=number,
+                        value=symbol,
+                    )
         if symbol in seen_votes:
             first_row, first_ballots = seen_votes[symbol]
             day = date.date()
             if _by_member(first_ballots, day, directory) != _by_member(ballots, day, directory):
                 raise DuplicateRollCallError(
                     f"{symbol} appears again (first at row {first_row}) with different votes",
-                    path=path, row=number, value=symbol)
+                    path=path,
+                    row=number,
+                    value=symbol,
+                )
             _merge_sponsors(records[symbol], entry)
             continue
         seen_votes[symbol] = (number, ballots)
@@ -148,8 +166,9 @@ def read_unxml(path: Path, directory: MemberDirectory) -> SourceBatch:
     )
 
 
-def _by_member(ballots: dict[str, int], day: dt.date,
-               directory: MemberDirectory) -> dict[str | None, int]:
+def _by_member(
+    ballots: dict[str, int], day: dt.date, directory: MemberDirectory
+) -> dict[str | None, int]:
     """Ballots keyed by member code, so that two spellings of one name compare equal."""
     names = pd.Series(list(ballots))
     codes = directory.resolve_many("name", names, pd.Series([pd.Timestamp(day)] * len(names)))
@@ -158,8 +177,11 @@ def _by_member(ballots: dict[str, int], day: dt.date,
 
 def _merge_sponsors(record: dict[str, Any], entry: dict[str, Any]) -> None:
     known = json.loads(record["sponsors"]) if record["sponsors"] else []
-    extra = [s for s in (entry.get("sponsors") or []) + (entry.get("additional_sponsors") or [])
-             if s not in known]
+    extra = [
+        s
+        for s in (entry.get("sponsors") or []) + (entry.get("additional_sponsors") or [])
+        if s not in known
+    ]
     record["sponsors"] = json_list(known + extra)
 
 
@@ -171,8 +193,11 @@ def _record(symbol: str, date: pd.Timestamp, entry: dict[str, Any]) -> dict[str,
     totals = {column: _count(entry.get(name)) for name, column in COUNTS}
     if any(v is not None for v in totals.values()):  # a blank count beside given ones is 0
         totals = {column: value or 0 for column, value in totals.items()}
-    subjects = [s[0] for s in entry.get("subjects") or [] if isinstance(s, list) and s
-                and not str(s[0]).isdigit()]
+    subjects = [
+        s[0]
+        for s in entry.get("subjects") or []
+        if isinstance(s, list) and s and not str(s[0]).isdigit()
+    ]
     agenda = re.findall(r"\d+[a-z]?", str(entry.get("agenda_item") or ""))
     return {
         "key": symbol,
@@ -189,10 +214,10 @@ def _record(symbol: str, date: pd.Timestamp, entry: dict[str, Any]) -> dict[str,
         "committee": clean_symbol(entry.get("committee")),
         "meeting": clean_symbol(entry.get("pv")),
         "draft_symbol": clean_symbol(entry.get("originating_document")),
-        "sponsors": json_list((entry.get("sponsors") or [])
-                              + (entry.get("additional_sponsors") or [])),
+        "sponsors": json_list(
+            (entry.get("sponsors") or []) + (entry.get("additional_sponsors") or [])
+        ),
         "subjects": json_list(subjects),
         "final": True,
         **totals,
     }
-

@@ -39,7 +39,9 @@ from whipcount.record.symbols import canonical_symbol, clean_symbol
 
 #: Voeten's dates are exact from this day on.
 EXACT_FROM = pd.Timestamp("2003-01-01")
-_ADOPTED_SUFFIX = re.compile(r"\s*:\s*resolution\s*/\s*adopted by the General Assembly\.?\s*$", re.I)
+_ADOPTED_SUFFIX = re.compile(
+    r"\s*:\s*resolution\s*/\s*adopted by the General Assembly\.?\s*$", re.I
+)
 _AGENDA_DESCR = re.compile(r"^A/\d+/\d+\s+(\d+[a-z]?)\s+-\s+(.*?)\.?\s+-\s+.*$")
 
 
@@ -86,9 +88,11 @@ def _roll_calls_from_voeten(rc: pd.DataFrame, issues: pd.DataFrame | None) -> pd
     session = pd.to_numeric(rc["session"]).astype(int)
     unres = rc["unres"].astype(object).where(rc["unres"].notna(), None)
     kinds = [session_from_voeten_symbol(u, s) for u, s in zip(unres, session, strict=True)]
-    titles = [
-        title_and_agenda(s, d) for s, d in zip(rc.get("short"), rc.get("descr"), strict=True)
-    ] if "short" in rc else [(None, None)] * len(rc)
+    titles = (
+        [title_and_agenda(s, d) for s, d in zip(rc.get("short"), rc.get("descr"), strict=True)]
+        if "short" in rc
+        else [(None, None)] * len(rc)
+    )
     dates = pd.to_datetime(rc["date"], errors="coerce")
     amend = _flag(rc["amend"]) if "amend" in rc else pd.Series(pd.NA, index=rc.index)
     para = _flag(rc["para"]) if "para" in rc else pd.Series(pd.NA, index=rc.index)
@@ -104,8 +108,8 @@ def _roll_calls_from_voeten(rc: pd.DataFrame, issues: pd.DataFrame | None) -> pd
         "session_label": [label for _, label in kinds],
         "title": [t for t, _ in titles],
         "agenda_item": [a for _, a in titles],
-        "description": rc["descr"] if "descr" in rc else None,
-        "short_title": rc["short"] if "short" in rc else None,
+        "description": rc.get("descr"),
+        "short_title": rc.get("short"),
         "important_vote": _flag(rc["importantvote"]),
         "amendment": amend,
         "paragraph": para,
@@ -121,9 +125,7 @@ def _roll_calls_from_voeten(rc: pd.DataFrame, issues: pd.DataFrame | None) -> pd
         )
         for code in ISSUE_CODES:
             known = flags[code] if code in flags else pd.Series(dtype=float)
-            frame[code] = (
-                frame["rcid"].map(known).fillna(0).astype("Int64")
-            )
+            frame[code] = frame["rcid"].map(known).fillna(0).astype("Int64")
     return frame
 
 
@@ -144,15 +146,20 @@ def read_unvotes(path: Path, directory: MemberDirectory) -> SourceBatch:
     codes = labels.map(mapping)
     if codes.isna().any():
         bad = int(np.flatnonzero(codes.isna().to_numpy())[0])
-        raise VoteCodeError("vote outside yes/abstain/no", path=path, row=bad + 1,
-                            value=labels.iloc[bad])
+        raise VoteCodeError(
+            "vote outside yes/abstain/no", path=path, row=bad + 1, value=labels.iloc[bad]
+        )
     keys = "rcid:" + votes["rcid"].astype(int).astype(str)
     day_of = dict(zip(roll_calls["key"], roll_calls["date"], strict=True))
     days = keys.map(day_of)
     if days.isna().any():
         bad = int(np.flatnonzero(days.isna().to_numpy())[0])
-        raise SourceFormatError("vote on a roll call missing from un_roll_calls.rda",
-                                path=path, row=bad + 1, value=keys.iloc[bad])
+        raise SourceFormatError(
+            "vote on a roll call missing from un_roll_calls.rda",
+            path=path,
+            row=bad + 1,
+            value=keys.iloc[bad],
+        )
     members = resolve_members(directory, "name", votes["country"], days, path)
     listed = vote_frame(keys, members, codes.astype(int))
     absent = implied_absences(roll_calls[["key", "date"]], listed, directory)
@@ -171,8 +178,9 @@ def read_published(path: Path, directory: MemberDirectory) -> SourceBatch:
     bad_mask = ~vote.isin([1, 2, 3, 8, 9])
     if bad_mask.any():
         bad = int(np.flatnonzero(bad_mask.to_numpy())[0])
-        raise VoteCodeError("vote code outside 1, 2, 3, 8, 9", path=path, row=bad + 1,
-                            value=x["vote"].iloc[bad])
+        raise VoteCodeError(
+            "vote code outside 1, 2, 3, 8, 9", path=path, row=bad + 1, value=x["vote"].iloc[bad]
+        )
     firsts = x.drop_duplicates("rcid").copy()
     firsts["date"] = pd.to_datetime(firsts["date"], format="%m/%d/%Y", errors="coerce")
     if "ec" in firsts:
@@ -203,8 +211,9 @@ def read_descriptions(path: Path, directory: MemberDirectory) -> SourceBatch:
         counts = pd.to_numeric(frame[column], errors="coerce")
         if counts.isna().any() or (counts < 0).any():
             bad = int(np.flatnonzero((counts.isna() | (counts < 0)).to_numpy())[0])
-            raise SourceFormatError(f"bad {column} count", path=path, row=bad + 2,
-                                    value=frame[column].iloc[bad])
+            raise SourceFormatError(
+                f"bad {column} count", path=path, row=bad + 2, value=frame[column].iloc[bad]
+            )
     roll_calls = _roll_calls_from_voeten(frame, None)
     for column in ("yes", "no", "abstain"):
         roll_calls[column] = frame[column].astype("Int64").to_numpy()

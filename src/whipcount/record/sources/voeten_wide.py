@@ -37,8 +37,9 @@ def read_voeten_wide(path: Path, directory: MemberDirectory) -> SourceBatch:
     for name, values in (("rcid", rcid), ("date", dates)):
         if values.isna().any():
             bad = int(np.flatnonzero(values.isna().to_numpy())[0])
-            raise SourceFormatError(f"bad {name}", path=path, row=bad + 2,
-                                    value=frame[name].iloc[bad])
+            raise SourceFormatError(
+                f"bad {name}", path=path, row=bad + 2, value=frame[name].iloc[bad]
+            )
     rcid = rcid.astype(int)
     reused = rcid.duplicated(keep=False) & (dates.dt.year >= 2020) & (rcid < 9000)
     keys = np.where(
@@ -70,8 +71,12 @@ def read_voeten_wide(path: Path, directory: MemberDirectory) -> SourceBatch:
     if bad_mask.any():
         bad = int(np.flatnonzero(bad_mask.to_numpy())[0])
         row = int(bad // len(countries)) + 2
-        raise VoteCodeError(f"vote code outside 1, 2, 3, 8, 9 in column {long['column'][bad]}",
-                            path=path, row=row, value=long["vote"].iloc[bad])
+        raise VoteCodeError(
+            f"vote code outside 1, 2, 3, 8, 9 in column {long['column'][bad]}",
+            path=path,
+            row=row,
+            value=long["vote"].iloc[bad],
+        )
     day_of = dict(zip(keys, dates, strict=True))
     days = long["key"].map(day_of)
     members = directory.resolve_many("iso3", long["column"], days)
@@ -81,7 +86,9 @@ def read_voeten_wide(path: Path, directory: MemberDirectory) -> SourceBatch:
         bad = int(np.flatnonzero(outside.to_numpy())[0])
         raise UnknownCountryError(
             f"column names no member on {days.iloc[bad].date()}, yet has a vote",
-            path=path, row=bad // len(countries) + 2, value=long["column"].iloc[bad],
+            path=path,
+            row=bad // len(countries) + 2,
+            value=long["column"].iloc[bad],
         )
     # a 9 in a column says the column's own state was not a member; where the column is
     # read as a predecessor (the YEM column before 1990 as YAR), it says nothing about it
