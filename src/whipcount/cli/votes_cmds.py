@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from whipcount.cli import domain_errors, open_record
@@ -33,11 +35,25 @@ def votes(ctx: click.Context, roll_call: str, output: str) -> None:
 @click.argument("member")
 @click.option("--series", "series_id", help="Only this series' instances.")
 @click.option("--sessions", help="Only these regular sessions, e.g. 70-79.")
+@click.option(
+    "--before",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only votes surely held before this date (approximate dates: the whole session).",
+)
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only votes surely held on or after it."
+)
 @output_options
 @click.pass_context
 @domain_errors
 def country(
-    ctx: click.Context, member: str, series_id: str | None, sessions: str | None, output: str
+    ctx: click.Context,
+    member: str,
+    series_id: str | None,
+    sessions: str | None,
+    before: dt.datetime | None,
+    since: dt.datetime | None,
+    output: str,
 ) -> None:
     """MEMBER's votes (an ISO3 code, or a name)."""
     span = None
@@ -50,7 +66,13 @@ def country(
                 "give a session or a range such as 70-79", param_hint="--sessions"
             ) from error
     with open_record(ctx) as rec:
-        document = rec.country(member, series=series_id, sessions=span)
+        document = rec.country(
+            member,
+            series=series_id,
+            sessions=span,
+            before=before.date() if before else None,
+            since=since.date() if since else None,
+        )
     if output == "json":
         print_json(document)
         return

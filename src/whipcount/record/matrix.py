@@ -12,6 +12,7 @@ the record (``record.sqlite.matrix.npz``, tagged with the record version), and
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,17 @@ class VoteMatrix:
         if not len(hits):
             raise KeyError(code)
         return int(hits[0])
+
+    def before(self, day: dt.date) -> np.ndarray:
+        """Rows of roll calls surely held before ``day``: where the date is approximate,
+        the whole session must precede it (``date_max < day``), so nothing leaks."""
+        mask: np.ndarray = (self.roll_calls["date_max"] < day.isoformat()).to_numpy()
+        return mask
+
+    def since(self, day: dt.date) -> np.ndarray:
+        """Rows of roll calls surely held on or after ``day`` (``date_min >= day``)."""
+        mask: np.ndarray = (self.roll_calls["date_min"] >= day.isoformat()).to_numpy()
+        return mask
 
     def tally(self) -> pd.DataFrame:
         """Counts of yes/no/abstain/absent per roll call, computed from the cells."""

@@ -7,6 +7,7 @@ documented in ``docs/JSON.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -243,9 +244,17 @@ class Record:
         return code
 
     def country(
-        self, text: str, *, series: str | None = None, sessions: tuple[int, int] | None = None
+        self,
+        text: str,
+        *,
+        series: str | None = None,
+        sessions: tuple[int, int] | None = None,
+        before: dt.date | None = None,
+        since: dt.date | None = None,
     ) -> Document:
-        """A member's votes, optionally on one series or within a range of sessions."""
+        """A member's votes, optionally on one series, within a range of sessions, or
+        before / since a date (approximate dates count only when their whole session
+        falls on that side: ``date_max < before``, ``date_min >= since``)."""
         code = self.resolve_member(text)
         member = dict(
             self.db.execute(
@@ -262,6 +271,12 @@ class Record:
         if sessions is not None:
             where.append("r.session BETWEEN ? AND ?")
             params += [str(sessions[0]), str(sessions[1])]
+        if before is not None:
+            where.append("r.date_max < ?")
+            params.append(before.isoformat())
+        if since is not None:
+            where.append("r.date_min >= ?")
+            params.append(since.isoformat())
         votes = [
             {
                 "roll_call": r["id"],
