@@ -107,7 +107,7 @@ def tally_check(ctx: click.Context, markdown: Path | None, output: str) -> None:
         document = rec.tally_check()
     if markdown is not None:
         markdown.write_text(
-            to_markdown(document, f"whipcount record tally-check --markdown {markdown.name}"),
+            to_markdown(document, f"whipcount record tally-check --markdown {markdown}"),
             encoding="utf-8",
         )
     if output == "json":

@@ -77,11 +77,17 @@ def tally_check(connection: sqlite3.Connection) -> Document:
 def _exception(row: dict[str, Any]) -> Document:
     published = "-".join(str(int(row[f])) if pd.notna(row[f]) else "?" for f in FIELDS)
     counted = "-".join(str(int(row[f"c_{f}"])) for f in FIELDS)
-    if row["c_rows"] == 0:
+    if row["c_rows"] == 0 or row["c_yes"] + row["c_no"] + row["c_abstain"] == 0:
+        category = "the source publishes totals but no per-member votes"
         reason = "no per-member votes in any source"
-    elif row["c_yes"] + row["c_no"] + row["c_abstain"] == 0:
-        reason = "per-member lists empty in the source"
     else:
+        voeten_votes = all(s.startswith("voeten") for s in str(row["vote_sources"]).split(","))
+        if row["source"] == "voeten_descriptions":
+            category = "Voeten's own counts differ from his per-member votes"
+        elif voeten_votes:
+            category = "Voeten's per-member votes do not reproduce the UN's totals"
+        else:
+            category = "the UN's per-member lists do not reproduce its own totals"
         diff = {f: int(row[f"c_{f}"] - row[f]) for f in FIELDS if pd.notna(row[f])}
         shown = ", ".join(f"{f} {d:+d}" for f, d in diff.items() if d)
         reason = f"counted {shown} against the totals; per-member votes from {row['vote_sources']}"
@@ -91,6 +97,7 @@ def _exception(row: dict[str, Any]) -> Document:
         "source": row["source"],
         "published": published,
         "counted": counted,
+        "category": category,
         "reason": reason,
     }
 
@@ -120,6 +127,19 @@ def to_markdown(document: Document, command: str) -> str:
             f"{s['matched']} | {100 * s['match_rate']:.2f} % | {s['absent_given']} | "
             f"{s['absent_matched']} |"
         )
+    categories: dict[str, int] = {}
+    for e in document["exceptions"]:
+        categories[e["category"]] = categories.get(e["category"], 0) + 1
+    lines += ["", "## Why the rest differ", "", "| cause | roll calls |", "|---|---:|"]
+    lines += [f"| {cause} | {n} |" for cause, n in sorted(categories.items(), key=lambda c: -c[1])]
+    lines += [
+        "",
+        "No per-member vote is changed to fit a total: where the sources at hand disagree",
+        "with a published figure, the roll call is listed here and the differing values",
+        "stay in `whipcount record conflicts`.  Voeten's descriptions workbook counts are",
+        "his own tallies; the UN's totals for the Cuba series were typed in from the UN's",
+        "voting records (`src/whipcount/record/data/published_totals.csv`).",
+    ]
     lines += [
         "",
         f"## Exceptions ({len(document['exceptions'])})",
