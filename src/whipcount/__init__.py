@@ -8,8 +8,6 @@ The public API (kept complete by ``tests/test_exported_members.py``)::
         record.series_show(record.series_find("cuba embargo")[0]["id"])
 """
 
-from __future__ import annotations
-
 from whipcount.errors import (
     ConfigError,
     DuplicateRollCallError,

@@ -120,3 +120,34 @@ def test_import_refuses_an_unknown_file(tmp_path: Path) -> None:
     stray.write_text("hello")
     result = CliRunner().invoke(cli, ["--record", str(tmp_path / "r.sqlite"), "import", str(stray)])
     assert result.exit_code == 1 and "notes.txt: not a source format" in result.output
+
+
+def test_tally_check_command(record_path: Path, tmp_path: Path) -> None:
+    page = tmp_path / "TALLY.md"
+    result = run(record_path, "record", "tally-check", "--markdown", str(page))
+    assert result.exit_code == 0 and "published totals reproduced" in result.output
+    assert page.read_text().startswith("# Tally check")
+    document = json.loads(run(record_path, "record", "tally-check", "--json").output)
+    assert document["published"]["roll_calls"] > 5000
+
+
+def test_country_date_cut_offs(record_path: Path) -> None:
+    document = json.loads(
+        run(
+            record_path,
+            "country",
+            "CUB",
+            "--since",
+            "2024-01-01",
+            "--before",
+            "2025-01-01",
+            "--json",
+        ).output
+    )
+    assert document["votes"]
+    assert all("2024-01-01" <= v["date"] < "2025-01-01" for v in document["votes"])
+
+
+def test_json_and_csv_together_is_a_usage_error(record_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--record", str(record_path), "members", "--json", "--csv"])
+    assert result.exit_code == 2 and "choose one of --json and --csv" in result.output

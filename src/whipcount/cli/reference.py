@@ -33,7 +33,13 @@ def render() -> str:
         "",
     ]
     for name, command in commands():
-        context = click.Context(command, info_name=name, terminal_width=88, max_content_width=88)
+        context = click.Context(
+            command,
+            info_name=name,
+            terminal_width=88,
+            max_content_width=88,
+            help_option_names=["-h", "--help"],
+        )
         lines += [f"## {name}", "", "```text", command.get_help(context).rstrip(), "```", ""]
     return "\n".join(lines)
 
