@@ -10,7 +10,7 @@ import pytest
 
 from whipcount.record.importer import ImportReport, import_sources
 from whipcount.record.reader import Record
-from whipcount.settings import data_search_order
+from whipcount.settings import data_search_order, import_folders
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,7 +34,7 @@ def raw() -> Path:
 def built(tmp_path_factory: pytest.TempPathFactory, raw: Path) -> tuple[Path, ImportReport]:
     """A record of every shared source, imported once for the whole session."""
     path = tmp_path_factory.mktemp("record") / "record.sqlite"
-    report = import_sources(path, [raw])
+    report = import_sources(path, import_folders(raw))
     return path, report
 
 

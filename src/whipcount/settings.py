@@ -54,6 +54,16 @@ def data_search_order(cwd: Path | None = None) -> list[Path]:
     return unique
 
 
+def import_folders(data: Path) -> list[Path]:
+    """What ``whipcount import`` reads by default: the data folder, and beside a folder
+    named ``raw`` its sibling ``reference`` (the State Department's vote lists) if any."""
+    folders = [data]
+    reference = data.parent / "reference"
+    if data.name == "raw" and reference.is_dir():
+        folders.append(reference)
+    return folders
+
+
 class Settings(BaseSettings):
     """whipcount's configuration, read from ``WHIPCOUNT_*`` environment variables."""
 

@@ -11,6 +11,7 @@ import pandas as pd
 from whipcount.record.importer import ImportReport, import_sources
 from whipcount.record.matrix import build_matrix, load_matrix
 from whipcount.record.reader import Record
+from whipcount.settings import import_folders
 
 CUBA_TOTALS = {  # session: (yes, no, abstain), from the UN's voting records
     47: (59, 3, 71),
@@ -63,7 +64,7 @@ def test_status_document(record: Record) -> None:
 def test_reimport_adds_nothing(record_path: Path, raw: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.sqlite"
     copy.write_bytes(record_path.read_bytes())
-    report = import_sources(copy, [raw])
+    report = import_sources(copy, import_folders(raw))
     assert report.roll_calls_added == 0 and report.votes_added == 0
     assert {u.status for u in report.units} == {"unchanged"}
 
@@ -135,3 +136,20 @@ def test_matrix_matches_votes_table(record_path: Path) -> None:
     row = matrix.row("A/RES/73/8")
     assert matrix.votes[row, matrix.column("USA")] == 3
     assert matrix.tally().loc["A/RES/73/8", "yes"] == 189
+
+
+def test_state_department_lists(record: Record) -> None:
+    assert record.roll_call("A/RES/77/228")["important_vote"] is True
+    assert record.roll_call("A/RES/77/7")["important_vote"] is None  # the Cuba vote: not listed
+    misprints = record.conflicts(roll_call="A/RES/77/228")
+    assert {(c["member"], c["kept_value"], c["other_value"]) for c in misprints} == {
+        ("USA", "yes", "no")
+    }
+
+
+def test_documented_absences_have_reasons(record: Record) -> None:
+    votes = {v["member"]: v for v in record.votes("A/RES/77/7")["votes"]}
+    assert votes["VEN"]["vote"] == "absent" and "Article 19" in votes["VEN"]["reason"]
+    south_africa = record.country("ZAF", sessions=(35, 35))["votes"]
+    assert south_africa and all(v["vote"] == "absent" for v in south_africa)
+    assert all("credentials" in v["reason"] for v in south_africa)

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from whipcount.cli import domain_errors, settings
 from whipcount.cli.output import console, output_options, print_json, print_rows
 from whipcount.record.importer import import_sources
+from whipcount.settings import import_folders
 
 
 @click.command("import")
@@ -20,13 +21,14 @@ from whipcount.record.importer import import_sources
 @click.pass_context
 @domain_errors
 def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, output: str) -> None:
-    """Import source files (default: the configured data folder) into the record.
+    """Import source files into the record (default: the configured data folder and,
+    beside a folder named raw, its sibling reference folder).
 
     Re-importing a file adds nothing; a file with newer votes adds only those; a bad
     file is refused whole, with the file, row and value named.
     """
     config = settings(ctx)
-    sources = list(paths) or [config.data_folder()]
+    sources = list(paths) or import_folders(config.data_folder())
     if rebuild:
         for suffix in ("", "-journal", ".matrix.npz"):
             config.record.with_name(config.record.name + suffix).unlink(missing_ok=True)

@@ -311,10 +311,24 @@ def _finish(connection: sqlite3.Connection, members: MemberDirectory, changed: b
         return count
     with transaction(connection):
         count = link_series(connection)
+        _apply_absence_reasons(connection)
         connection.execute(
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'record_version'"
         )
     return count
+
+
+def _apply_absence_reasons(connection: sqlite3.Connection) -> None:
+    """Reasons for absences over documented periods (``record/data/absence_reasons.csv``)."""
+    ref = resources.files("whipcount.record") / "data" / "absence_reasons.csv"
+    with ref.open("r", encoding="utf-8") as handle:
+        table = pd.read_csv(handle, comment="#", dtype=str)
+    for row in table.itertuples(index=False):
+        connection.execute(
+            "UPDATE votes SET reason = ? WHERE member = ? AND vote = 8 AND reason IS NULL "
+            "AND rc IN (SELECT rc FROM roll_calls WHERE date_min >= ? AND date_max <= ?)",
+            (row.reason, row.code, row.start, row.end),
+        )
 
 
 def _now() -> str:

@@ -70,11 +70,18 @@ class Merger:
         if not roll_calls.empty:
             roll_calls = roll_calls.copy()
             roll_calls["rc"] = self._match(batch)
-            roll_calls = self._add_new(roll_calls, counts)
+            if batch.attach_only:
+                missing = roll_calls.loc[roll_calls["rc"].isna(), "key"].tolist()
+                if missing:
+                    batch.notes.append(f"{len(missing)} not in the record: {', '.join(missing)}")
+                roll_calls = roll_calls[roll_calls["rc"].notna()].copy()
+                roll_calls["rc"] = roll_calls["rc"].astype(int)
+            else:
+                roll_calls = self._add_new(roll_calls, counts)
             self._merge_metadata(roll_calls, counts)
             self._merge_totals(roll_calls, counts)
             self._record_keys(roll_calls)
-            self._merge_votes(batch.votes, roll_calls, counts)
+            self._merge_votes(batch.votes, roll_calls, counts, insert=not batch.attach_only)
         self._store_adoptions(batch)
         self._store_reference(batch)
         return counts
@@ -109,7 +116,7 @@ class Merger:
             if group.empty:
                 continue
             gap = (pd.to_datetime(group["date"]) - row["date"]).abs()
-            rc = int(group.loc[gap.idxmin(), "rc"])
+            rc = int(group["rc"].iloc[0] if gap.isna().all() else group.loc[gap.idxmin(), "rc"])
             matched.iloc[index] = rc
             taken.add(rc)
         unmatched = np.flatnonzero(matched.isna().to_numpy())
@@ -362,8 +369,11 @@ class Merger:
             self.db,
         )
 
-    def _merge_votes(self, votes: pd.DataFrame, rcs: pd.DataFrame, counts: MergeCounts) -> None:
-        """Merge in SQL: the batch goes to a temporary table, then set operations."""
+    def _merge_votes(
+        self, votes: pd.DataFrame, rcs: pd.DataFrame, counts: MergeCounts, *, insert: bool = True
+    ) -> None:
+        """Merge in SQL: the batch goes to a temporary table, then set operations.
+        With ``insert`` false, votes only confirm or contradict stored ones."""
         if votes.empty:
             return
         key_to_rc = dict(zip(rcs["key"], rcs["rc"].astype(int), strict=True))
@@ -375,13 +385,14 @@ class Merger:
         wins = "(votes.explicit = 0 OR :mine > (SELECT p FROM temp.prec WHERE "
         wins += "prec.source = votes.source))"
         db = self.db
-        counts.votes_added += db.execute(
-            "INSERT INTO votes (rc, member, vote, explicit, source, reason) "
-            "SELECT b.rc, b.member, b.vote, b.explicit, :src, b.reason FROM temp.batch_votes b "
-            "WHERE b.vote != 9 AND NOT EXISTS "
-            "(SELECT 1 FROM votes v WHERE v.rc = b.rc AND v.member = b.member)",
-            params,
-        ).rowcount
+        if insert:
+            counts.votes_added += db.execute(
+                "INSERT INTO votes (rc, member, vote, explicit, source, reason) "
+                "SELECT b.rc, b.member, b.vote, b.explicit, :src, b.reason FROM temp.batch_votes b "
+                "WHERE b.vote != 9 AND NOT EXISTS "
+                "(SELECT 1 FROM votes v WHERE v.rc = b.rc AND v.member = b.member)",
+                params,
+            ).rowcount
         counts.conflicts_added += db.execute(
             "INSERT OR IGNORE INTO conflicts (rc, member, kind, kept_source, kept_value, "
             "other_source, other_value, import_id) "

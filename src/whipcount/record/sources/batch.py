@@ -80,6 +80,8 @@ class SourceBatch:
     adoptions: pd.DataFrame = field(default_factory=pd.DataFrame)
     reference: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: only add to roll calls already in the record; never create one
+    attach_only: bool = False
 
 
 def roll_call_frame(data: dict[str, object] | pd.DataFrame) -> pd.DataFrame:

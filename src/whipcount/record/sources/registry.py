@@ -19,6 +19,7 @@ from whipcount.errors import SourceFormatError
 from whipcount.record.members import MemberDirectory
 from whipcount.record.sources.batch import SourceBatch
 from whipcount.record.sources.bsv import read_bsv_idealpoints, read_bsv_matches
+from whipcount.record.sources.state_dept import read_state_dept
 from whipcount.record.sources.tables import read_header
 from whipcount.record.sources.undl_csv import COLUMNS as UNDL_COLUMNS
 from whipcount.record.sources.undl_csv import read_undl_csv
@@ -35,6 +36,8 @@ SOURCES: dict[str, tuple[int, str]] = {
     "unxml": (90, "UN DGACM machine-readable GA resolutions (JSON)"),
     "undl_scrape": (80, "scrape of UN Digital Library voting records (wide ISO3)"),
     "published_totals": (75, "published totals typed in by whipcount from UN records"),
+    "state_dept_votes": (70, "US State Department report: its list of recorded votes"),
+    "state_dept_important": (70, "US State Department report: its important votes"),
     "voeten_unvotes": (60, "Voeten data, R package unvotes 0.3.0 (2021)"),
     "voeten_wide": (50, "Voeten data, 2024 release, wide ISO3 (derived copy)"),
     "voeten_published": (40, "Voeten data, 2016 release (UNVotesPublished.RData)"),
@@ -105,6 +108,12 @@ def _detect_table(path: Path) -> ImportUnit | None:
         return ImportUnit("voeten_wide", path, read_voeten_wide)
     if {"ccode", "IdealPoint"} <= header or {"ccode", "IdealPointFP"} <= header:
         return ImportUnit("bsv", path, read_bsv_idealpoints)
+    if {"symbol", "us_vote", "yes", "no", "abstain", "absent"} <= header:
+        return ImportUnit(
+            "state_dept_important" if "important" in path.name else "state_dept_votes",
+            path,
+            read_state_dept,
+        )
     if {"rcid1", "rcid2"} <= header:
         return ImportUnit("bsv", path, read_bsv_matches)
     return None
