@@ -107,7 +107,8 @@ def import_sources(
     """
     members = members or directory()
     units, skipped = discover(list(paths))
-    units.sort(key=lambda u: (-u.precedence, str(u.path)))  # official sources define ids
+    # official sources define ids; lists that only attach to known roll calls go last
+    units.sort(key=lambda u: (u.attach_only, -u.precedence, str(u.path)))
     connection = connect_writer(record)
     try:
         with transaction(connection):

@@ -46,6 +46,9 @@ SOURCES: dict[str, tuple[int, str]] = {
 }
 
 
+ATTACH_ONLY = frozenset({"state_dept_votes", "state_dept_important"})
+
+
 @dataclass(frozen=True)
 class ImportUnit:
     """One importable thing: a main file, the reader for it, and companion files."""
@@ -62,6 +65,11 @@ class ImportUnit:
     @property
     def precedence(self) -> int:
         return SOURCES[self.source][0]
+
+    @property
+    def attach_only(self) -> bool:
+        """Sources that only add to roll calls already in the record go last."""
+        return self.source in ATTACH_ONLY
 
 
 def _json_kind(path: Path) -> str | None:
