@@ -153,3 +153,9 @@ def test_documented_absences_have_reasons(record: Record) -> None:
     south_africa = record.country("ZAF", sessions=(35, 35))["votes"]
     assert south_africa and all(v["vote"] == "absent" for v in south_africa)
     assert all("credentials" in v["reason"] for v in south_africa)
+
+
+def test_referential_integrity(record_path: Path) -> None:
+    db = sqlite3.connect(f"file:{record_path}?mode=ro", uri=True)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

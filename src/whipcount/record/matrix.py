@@ -103,16 +103,18 @@ def build_matrix(connection: sqlite3.Connection) -> VoteMatrix:
     """Build the matrix from the record's tables."""
     version = record_version(connection)
     roll_calls, members = _index_tables(connection)
-    row_of = pd.Series(np.arange(len(roll_calls)), index=roll_calls["rc"])
-    col_of = pd.Series(np.arange(len(members)), index=members["code"])
-    cells = np.array(
-        connection.execute("SELECT rc, member, vote FROM votes").fetchall(), dtype=object
+    # two scans in primary-key order, single columns: much faster than unpacking tuples
+    order = " FROM votes ORDER BY rc, member"
+    packed = np.fromiter(
+        (r[0] for r in connection.execute("SELECT (rc << 4) | vote" + order)), dtype=np.int64
     )
+    codes = [r[0] for r in connection.execute("SELECT member" + order)]
     votes = np.full((len(roll_calls), len(members)), NOT_MEMBER, dtype=np.int8)
-    if len(cells):
-        rows = row_of.loc[cells[:, 0].astype(np.int64)].to_numpy()
-        cols = col_of.loc[cells[:, 1].astype(str)].to_numpy()
-        votes[rows, cols] = cells[:, 2].astype(np.int8)
+    if len(packed):
+        row_of = np.full(int(roll_calls["rc"].max()) + 1, -1, dtype=np.int64)
+        row_of[roll_calls["rc"].to_numpy()] = np.arange(len(roll_calls))
+        cols = pd.Categorical(codes, categories=members["code"]).codes
+        votes[row_of[packed >> 4], cols] = (packed & 0xF).astype(np.int8)
     return VoteMatrix(votes, roll_calls, members, version)
 
 

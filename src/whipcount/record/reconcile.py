@@ -66,6 +66,7 @@ class Merger:
         counts = MergeCounts()
         self.import_id = import_id
         self.source = batch.source
+        self.created: set[int] = set()
         roll_calls = batch.roll_calls
         if not roll_calls.empty:
             roll_calls = roll_calls.copy()
@@ -197,10 +198,12 @@ class Merger:
         ids = {r[0] for r in self.db.execute("SELECT id FROM roll_calls")}
         order = rcs[rcs["rc"].isna()].sort_values(["date", "key"], kind="stable")
         rows = []
+        assigned: dict[object, int] = {}
         for index, row in zip(order.index, order.to_dict("records"), strict=True):
             rc_id = _public_id(row, ids)
             ids.add(rc_id)
-            rcs.loc[index, "rc"] = next_rc
+            assigned[index] = next_rc
+            self.created.add(next_rc)
             low, high = _date_bounds(row)
             record = {c: _plain(row[c]) for c in META_FIELDS}
             record.update(
@@ -215,6 +218,7 @@ class Merger:
             )
             rows.append(record)
             next_rc += 1
+        rcs["rc"] = rcs["rc"].fillna(pd.Series(assigned, dtype="Int64"))
         columns = list(rows[0])
         marks = ", ".join("?" * len(columns))
         self.db.executemany(
@@ -380,7 +384,25 @@ class Merger:
         mine = votes.assign(rc=votes["key"].map(key_to_rc)).dropna(subset=["rc"])
         mine = mine.drop_duplicates(["rc", "member"], keep="first")
         mine["rc"] = mine["rc"].astype(int)
-        self._load_batch_votes(mine)
+        mine = mine.sort_values(["rc", "member"], kind="stable")  # B-tree order: fast inserts
+        fresh = mine["rc"].isin(self.created)
+        if insert and fresh.any():  # roll calls created by this batch: nothing to merge with
+            rows = mine[fresh & (mine["vote"] != NOT_MEMBER_CODE)]
+            self.db.executemany(
+                "INSERT INTO votes (rc, member, vote, explicit, source, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                zip(
+                    rows["rc"].tolist(),
+                    rows["member"].tolist(),
+                    rows["vote"].astype(int).tolist(),
+                    rows["explicit"].astype(int).tolist(),
+                    [self.source] * len(rows),
+                    rows["reason"].tolist(),
+                    strict=True,
+                ),
+            )
+            counts.votes_added += len(rows)
+        self._load_batch_votes(mine[~fresh])
         params = {"src": self.source, "mine": precedence(self.source), "run": self.import_id}
         wins = "(votes.explicit = 0 OR :mine > (SELECT p FROM temp.prec WHERE "
         wins += "prec.source = votes.source))"

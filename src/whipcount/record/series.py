@@ -117,6 +117,7 @@ def _cluster(frame: pd.DataFrame, matches: list[tuple[int, int]]) -> list[_Clust
         if first in by_rcid and second in by_rcid:
             partner[int(by_rcid[second])] = int(by_rcid[first])
     cluster_of: dict[int, int] = {}
+    by_last: dict[int, set[int]] = {}  # session of a cluster's latest instance -> clusters
     for row in frame.itertuples(index=False):
         rc, session, norm = int(row.rc), int(row.session), str(row.norm)
         tally = (int(row.n_yes), int(row.n_no), int(row.n_abstain))
@@ -125,11 +126,13 @@ def _cluster(frame: pd.DataFrame, matches: list[tuple[int, int]]) -> list[_Clust
         if earlier in cluster_of and session not in clusters[cluster_of[earlier]].sessions:
             target, link = cluster_of[earlier], "bsv"
         elif len(norm.split()) >= MIN_TOKENS:
-            target, link = _best_cluster(clusters, norm, session, tally)
+            target, link = _best_cluster(clusters, norm, session, tally, by_last)
         if target is None:
             clusters.append(_Cluster())
             target = len(clusters) - 1
         cluster = clusters[target]
+        by_last.get(cluster.last_session, set()).discard(target)
+        by_last.setdefault(session, set()).add(target)
         cluster.members.append(rc)
         cluster.sessions.add(session)
         cluster.links[rc] = link
@@ -139,12 +142,17 @@ def _cluster(frame: pd.DataFrame, matches: list[tuple[int, int]]) -> list[_Clust
 
 
 def _best_cluster(
-    clusters: list[_Cluster], norm: str, session: int, tally: tuple[int, int, int]
+    clusters: list[_Cluster],
+    norm: str,
+    session: int,
+    tally: tuple[int, int, int],
+    by_last: dict[int, set[int]],
 ) -> tuple[int | None, str]:
     open_ = {
-        i: c.last_title
-        for i, c in enumerate(clusters)
-        if c.last_title and session not in c.sessions and 0 < session - c.last_session <= MAX_GAP
+        i: clusters[i].last_title
+        for last in range(session - MAX_GAP, session)
+        for i in sorted(by_last.get(last, ()))
+        if clusters[i].last_title
     }
     if not open_:
         return None, "first"
