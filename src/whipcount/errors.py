@@ -78,6 +78,16 @@ class SourceError(WhipcountError):
             text += f" (value: {value!r})"
         super().__init__(text)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep path, row and value when the error crosses a process boundary
+        return (_rebuild, (type(self), self.reason, self.path, self.row, self.value))
+
+
+def _rebuild(
+    kind: type[SourceError], reason: str, path: Path | None, row: int | None, value: object
+) -> SourceError:
+    return kind(reason, path=path, row=row, value=value)
+
 
 class SourceFormatError(SourceError):
     """The file is malformed, truncated, or not in any format whipcount reads."""

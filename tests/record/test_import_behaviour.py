@@ -101,3 +101,19 @@ def test_not_a_record(tmp_path: Path) -> None:
     sqlite3.connect(other).execute("CREATE TABLE x (y)")
     with pytest.raises(RecordSchemaError, match="not a whipcount record"):
         Record(other)
+
+
+def test_source_errors_survive_pickling() -> None:
+    import pickle
+
+    from whipcount.errors import UnknownCountryError
+
+    error = UnknownCountryError("unknown country", path=Path("x.csv"), row=7, value="Atlantis")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is UnknownCountryError
+    assert (copy.path, copy.row, copy.value, str(copy)) == (
+        Path("x.csv"),
+        7,
+        "Atlantis",
+        str(error),
+    )

@@ -24,10 +24,11 @@ import pandas as pd
 
 from whipcount.errors import SourceError
 from whipcount.record.members import MemberDirectory, directory
+from whipcount.record.prefetch import read_ahead
 from whipcount.record.reconcile import MergeCounts, Merger
 from whipcount.record.series import link_series
 from whipcount.record.sources.batch import SourceBatch, roll_call_frame, vote_frame
-from whipcount.record.sources.registry import SOURCES, ImportUnit, discover
+from whipcount.record.sources.registry import SOURCES, discover
 from whipcount.record.store import (
     connect_writer,
     create_lookup_indexes,
@@ -117,16 +118,34 @@ def import_sources(
         reports: list[UnitReport] = []
         failures: list[SourceError] = []
         total = len(units) + 1
-        for number, unit in enumerate(units, start=1):
+        pending = []
+        for unit in units:
+            digest = checksum(unit.files)
+            seen = connection.execute(
+                "SELECT 1 FROM imports WHERE source = ? AND sha256 = ?", (unit.source, digest)
+            ).fetchone()
+            if seen:
+                reports.append(UnitReport(unit.source, str(unit.path), "unchanged"))
+            else:
+                pending.append((unit, digest))
+        digests = {unit.path: digest for unit, digest in pending}
+        clock = time.perf_counter()
+        custom = members if members is not directory() else None
+        for number, (unit, outcome) in enumerate(
+            read_ahead([u for u, _ in pending], custom), start=len(reports) + 1
+        ):
             if progress:
                 progress(f"{unit.source}: {unit.path.name}", number - 1, total)
-            try:
-                reports.append(_import_unit(connection, unit, members))
-            except SourceError as error:  # refuse this file whole, go on with the others
-                failures.append(error)
+            if isinstance(outcome, SourceError):  # refuse this file whole, go on
+                failures.append(outcome)
                 reports.append(
-                    UnitReport(unit.source, str(unit.path), "failed", notes=[str(error)])
+                    UnitReport(unit.source, str(unit.path), "failed", notes=[str(outcome)])
                 )
+                continue
+            done = _apply(connection, outcome, unit.path, digests[unit.path], _now())
+            done.seconds = round(time.perf_counter() - clock, 3)
+            clock = time.perf_counter()
+            reports.append(done)
         if progress:
             progress("published totals and series", len(units), total)
         reports.append(_import_published_totals(connection, members))
@@ -147,22 +166,6 @@ def import_sources(
         if len(failures) > 1:
             failures[0].args = (f"{failures[0]} (and {len(failures) - 1} more failed files)",)
         raise failures[0]
-    return report
-
-
-def _import_unit(
-    connection: sqlite3.Connection, unit: ImportUnit, members: MemberDirectory
-) -> UnitReport:
-    digest = checksum(unit.files)
-    seen = connection.execute(
-        "SELECT 1 FROM imports WHERE source = ? AND sha256 = ?", (unit.source, digest)
-    ).fetchone()
-    if seen:
-        return UnitReport(unit.source, str(unit.path), "unchanged")
-    started, clock = _now(), time.perf_counter()
-    batch = unit.reader(unit.path, members)  # raises before anything is written
-    report = _apply(connection, batch, unit.path, digest, started)
-    report.seconds = round(time.perf_counter() - clock, 3)
     return report
 
 

@@ -51,8 +51,7 @@ STOP_WORDS = frozenset(
 _SUFFIX = re.compile(r"\s*:\s*resolution\s*/\s*adopted by the general assembly\.?\s*$")
 _ALIASES = (
     (re.compile(r"\bunite[sd] states of america\b"), "united states"),
-    (re.compile(r"\bu\.?\s?s\.?a?\.?(?=\s|$)"), "united states"),
-    (re.compile(r"\busa\b"), "united states"),
+    (re.compile(r"\b(?:u s a|u s|usa)\b"), "united states"),
 )
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
@@ -69,10 +68,10 @@ def normalize_title(title: object) -> str:
     text = unicodedata.normalize("NFKD", title)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _SUFFIX.sub("", text)
+    text = " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())  # U.S. -> u s
     for pattern, replacement in _ALIASES:
         text = pattern.sub(replacement, text)
-    text = _YEAR.sub(" ", text)
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    words = _YEAR.sub(" ", text).split()
     return " ".join(w for w in words if w not in STOP_WORDS)
 
 
