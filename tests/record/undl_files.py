@@ -6,28 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-UNDL_COLUMNS = [
-    "undl_id",
-    "ms_code",
-    "ms_name",
-    "ms_vote",
-    "date",
-    "session",
-    "resolution",
-    "draft",
-    "committee_report",
-    "meeting",
-    "title",
-    "agenda_title",
-    "subjects",
-    "vote_note",
-    "total_yes",
-    "total_no",
-    "total_abstentions",
-    "total_non_voting",
-    "total_ms",
-    "undl_link",
-]
+from whipcount.record.sources.undl_csv import COLUMNS as UNDL_COLUMNS
 
 
 def undl_row(
@@ -69,7 +48,7 @@ def undl_row(
 
 def write_undl_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=UNDL_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=list(UNDL_COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
     return path

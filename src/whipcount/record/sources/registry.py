@@ -108,7 +108,7 @@ def detect(path: Path) -> ImportUnit | None:
 
 def _detect_table(path: Path) -> ImportUnit | None:
     header = set(read_header(path, "latin-1"))
-    if header >= UNDL_COLUMNS:
+    if header >= set(UNDL_COLUMNS):
         return ImportUnit("undl_csv", path, read_undl_csv)
     if {"Council", "Resolution", "Date"} <= header:
         return ImportUnit("undl_scrape", path, read_undl_scrape)

@@ -32,7 +32,8 @@ from whipcount.record.sources.tables import read_table, require_columns
 from whipcount.record.sources.voeten import title_and_agenda
 from whipcount.record.symbols import canonical_symbol, clean_symbol, parse_session_label
 
-COLUMNS = {
+#: the columns, in the data dictionary's order
+COLUMNS = (
     "undl_id",
     "ms_code",
     "ms_name",
@@ -53,7 +54,7 @@ COLUMNS = {
     "total_non_voting",
     "total_ms",
     "undl_link",
-}
+)
 VOTE_CODES = {"Y": 1, "A": 2, "N": 3, "X": 8}
 TOTALS = {
     "total_yes": "yes",
@@ -65,7 +66,7 @@ TOTALS = {
 
 def read_undl_csv(path: Path, directory: MemberDirectory) -> SourceBatch:
     frame = read_table(path)
-    require_columns(frame, COLUMNS, path)
+    require_columns(frame, set(COLUMNS), path)
     frame["_row"] = np.arange(len(frame)) + 2
     dates = pd.to_datetime(frame["date"].str.strip(), errors="coerce", format="mixed")
     if dates.isna().any():
