@@ -117,3 +117,39 @@ def test_source_errors_survive_pickling() -> None:
         "Atlantis",
         str(error),
     )
+
+
+def test_a_run_that_dies_before_finishing_is_finished_by_the_next(
+    tmp_path: Path, raw: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extract = raw / "unxml_garesolutions" / "data_extract"
+    record = tmp_path / "record.sqlite"
+    import_sources(record, [extract / "78.json"])
+
+    def crash(*args: object) -> int:
+        raise RuntimeError("killed while relinking")
+
+    monkeypatch.setattr("whipcount.record.importer.link_series", crash)
+    with pytest.raises(RuntimeError, match="killed while relinking"):
+        import_sources(record, [extract / "79.json"])
+    monkeypatch.undo()
+    again = import_sources(record, [extract / "79.json"])  # nothing new to read, yet finished
+    assert [u.status for u in again.units if u.source == "unxml"] == ["unchanged"]
+    with Record(record) as rec:
+        cuba = rec.series_show(rec.series_find("cuba embargo")[0]["id"])
+        assert [i["session"] for i in cuba["instances"]] == [78, 79]
+
+
+def test_a_reader_crash_refuses_the_file(
+    tmp_path: Path, raw: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whipcount.record.sources import unxml
+
+    def broken(*args: object) -> None:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(unxml, "_load_lines", broken)
+    with pytest.raises(SourceFormatError, match=r"ES-11\.json: cannot read the file \(KeyError"):
+        import_sources(
+            tmp_path / "r.sqlite", [raw / "unxml_garesolutions" / "data_extract" / "ES-11.json"]
+        )

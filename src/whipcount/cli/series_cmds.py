@@ -14,13 +14,14 @@ def series() -> None:
 
 
 @series.command()
-@click.argument("text")
+@click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=int, default=10, show_default=True, help="At most this many.")
 @output_options
 @click.pass_context
 @domain_errors
-def find(ctx: click.Context, text: str, limit: int, output: str) -> None:
-    """Series whose titles match TEXT, best match first."""
+def find(ctx: click.Context, words: tuple[str, ...], limit: int, output: str) -> None:
+    """Series whose titles match WORDS (e.g. cuba embargo), best match first."""
+    text = " ".join(words)
     with open_record(ctx) as rec:
         rows = rec.series_find(text, limit=limit)
     print_rows(rows, ["id", "instances", "first_session", "last_session", "title"], output)

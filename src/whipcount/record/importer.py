@@ -142,7 +142,7 @@ def import_sources(
                     UnitReport(unit.source, str(unit.path), "failed", notes=[str(outcome)])
                 )
                 continue
-            done = _apply(connection, outcome, unit.path, digests[unit.path], _now())
+            done = _apply(connection, outcome, unit.path, digests[unit.path], members)
             done.seconds = round(time.perf_counter() - clock, 3)
             clock = time.perf_counter()
             reports.append(done)
@@ -150,14 +150,14 @@ def import_sources(
             progress("published totals and series", len(units), total)
         reports.append(_import_published_totals(connection, members))
         changed = any(r.status == "imported" for r in reports)
-        series = _finish(connection, members, changed)
+        series, finished = _finish(connection, changed)
         if progress:
             progress("done", total, total)
     finally:
         connection.close()
-    if changed:
-        from whipcount.record.matrix import refresh_cache
+    from whipcount.record.matrix import cache_path, refresh_cache
 
+    if finished or not cache_path(record).exists():
         refresh_cache(record)
     shown = [r for r in reports if not (r.source == "published_totals" and r.status != "imported")]
     report = ImportReport(str(record), shown, [str(p) for p in skipped], series)
@@ -170,8 +170,13 @@ def import_sources(
 
 
 def _apply(
-    connection: sqlite3.Connection, batch: SourceBatch, path: Path, digest: str, started: str
+    connection: sqlite3.Connection,
+    batch: SourceBatch,
+    path: Path,
+    digest: str,
+    members: MemberDirectory,
 ) -> UnitReport:
+    started = _now()
     with transaction(connection):
         cursor = connection.execute(
             "INSERT INTO imports (started_at, finished_at, source, path, files, sha256, "
@@ -188,12 +193,16 @@ def _apply(
             ),
         )
         import_id = int(cursor.lastrowid or 0)
-        counts: MergeCounts = Merger(connection, directory()).apply(batch, import_id)
+        counts: MergeCounts = Merger(connection, members).apply(batch, import_id)
+        # series, reasons and the version are brought up to date by _finish, even if
+        # this run dies before it gets there: the next run sees this flag
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('unfinished', '1')")
         connection.execute(
-            "UPDATE imports SET finished_at = ?, roll_calls_added = ?, votes_added = ?, "
-            "votes_changed = ?, conflicts_added = ? WHERE id = ?",
+            "UPDATE imports SET finished_at = ?, notes = ?, roll_calls_added = ?, "
+            "votes_added = ?, votes_changed = ?, conflicts_added = ? WHERE id = ?",
             (
                 _now(),
+                json.dumps(batch.notes) if batch.notes else None,
                 counts.roll_calls_added,
                 counts.votes_added,
                 counts.votes_changed,
@@ -256,7 +265,7 @@ def _import_published_totals(
             }
         )
         batch = SourceBatch("published_totals", [path], roll_calls, vote_frame([], [], []))
-        report = _apply(connection, batch, path, digest, _now())
+        report = _apply(connection, batch, path, digest, members)
         connection.execute(
             "INSERT OR REPLACE INTO meta VALUES ('published_totals_sha256', ?)", (digest,)
         )
@@ -307,19 +316,23 @@ def _store_members(connection: sqlite3.Connection, members: MemberDirectory) -> 
     )
 
 
-def _finish(connection: sqlite3.Connection, members: MemberDirectory, changed: bool) -> int:
-    count = int(connection.execute("SELECT COUNT(*) FROM series").fetchone()[0])
+def _finish(connection: sqlite3.Connection, changed: bool) -> tuple[int, bool]:
+    """Relink series, apply absence reasons and bump the version after any change (of
+    this run, or of an earlier one that died first). Returns (series, whether it ran)."""
     with transaction(connection):
         create_lookup_indexes(connection)
-    if not changed and count:
-        return count
+    count = int(connection.execute("SELECT COUNT(*) FROM series").fetchone()[0])
+    unfinished = connection.execute("SELECT 1 FROM meta WHERE key = 'unfinished'").fetchone()
+    if not changed and not unfinished:
+        return count, False
     with transaction(connection):
         count = link_series(connection)
         _apply_absence_reasons(connection)
         connection.execute(
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'record_version'"
         )
-    return count
+        connection.execute("DELETE FROM meta WHERE key = 'unfinished'")
+    return count, True
 
 
 def _apply_absence_reasons(connection: sqlite3.Connection) -> None:

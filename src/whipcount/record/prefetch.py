@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from whipcount.errors import SourceError
+from whipcount.errors import SourceError, SourceFormatError
 from whipcount.record.members import MemberDirectory, directory
 from whipcount.record.sources.batch import SourceBatch
 from whipcount.record.sources.registry import ImportUnit
@@ -22,11 +22,15 @@ LOOKAHEAD = 2
 Outcome = SourceBatch | SourceError
 
 
-def _read(unit: ImportUnit) -> Outcome:
+def _read(unit: ImportUnit, members: MemberDirectory | None = None) -> Outcome:
     try:
-        return unit.reader(unit.path, directory())
+        return unit.reader(unit.path, members or directory())
     except SourceError as error:
         return error
+    except Exception as error:  # a reader's bug or an unforeseen damage: refuse the file
+        return SourceFormatError(
+            f"cannot read the file ({type(error).__name__}: {error})", path=unit.path
+        )
 
 
 def read_ahead(
@@ -36,10 +40,7 @@ def read_ahead(
     """Each unit with its batch (or the error that refused it), in order."""
     if len(units) < 2 or members is not None:
         for unit in units:
-            try:
-                yield unit, unit.reader(unit.path, members or directory())
-            except SourceError as error:
-                yield unit, error
+            yield unit, _read(unit, members)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:

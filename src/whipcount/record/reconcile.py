@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from whipcount.record.codes import DatePrecision, session_span
 from whipcount.record.members import MemberDirectory
 from whipcount.record.sources.batch import NOT_MEMBER_CODE, ROLL_CALL_COLUMNS, SourceBatch
 from whipcount.record.sources.registry import SOURCES
+from whipcount.record.symbols import symbol_match_key
 
 META_FIELDS = [
     c
@@ -90,7 +92,9 @@ class Merger:
     # --- matching -----------------------------------------------------------
     def _existing(self) -> pd.DataFrame:
         return pd.read_sql_query(
-            "SELECT rc, id, symbol, date, date_precision, final FROM roll_calls", self.db
+            "SELECT rc, id, symbol, date, date_precision, date_min, date_max, final, "
+            "yes, no, abstain FROM roll_calls",
+            self.db,
         )
 
     def _match(self, batch: SourceBatch) -> pd.Series:
@@ -102,17 +106,14 @@ class Merger:
             return matched
         taken = set(matched.dropna().astype(int))
         finals = existing[(existing["final"].fillna(1) == 1) & existing["symbol"].notna()]
-        by_symbol = finals.groupby("symbol")
-        existing_dates = pd.to_datetime(existing["date"])
+        finals = finals.assign(match_key=[symbol_match_key(x) for x in finals["symbol"]])
+        by_symbol = finals.groupby("match_key")
         for index in np.flatnonzero(matched.isna().to_numpy()):
             row = rcs.iloc[index]
-            if (
-                row["symbol"] is None
-                or _is_false(row["final"])
-                or (row["symbol"] not in by_symbol.groups)
-            ):
+            key = symbol_match_key(row["symbol"])
+            if key is None or _is_false(row["final"]) or key not in by_symbol.groups:
                 continue
-            group = by_symbol.get_group(row["symbol"])
+            group = by_symbol.get_group(key)
             group = group[~group["rc"].isin(taken)]
             if group.empty:
                 continue
@@ -122,71 +123,80 @@ class Merger:
             taken.add(rc)
         unmatched = np.flatnonzero(matched.isna().to_numpy())
         if len(unmatched):
-            self._match_by_votes(
-                batch,
-                unmatched=unmatched,
-                matched=matched,
-                existing=existing,
-                existing_dates=existing_dates,
-                taken=taken,
-            )
+            self._match_by_votes(batch, unmatched, matched, existing, taken)
         return matched
+
+    def _candidate_pairs(
+        self, rcs: pd.DataFrame, unmatched: np.ndarray, existing: pd.DataFrame, taken: set[int]
+    ) -> list[tuple[int, int]]:
+        """(batch row, stored rc) pairs whose possible dates overlap (three days' slack)."""
+        free = existing[~existing["rc"].isin(taken)]
+        low = pd.to_datetime(free["date_min"]).to_numpy("datetime64[D]") - DATE_WINDOW.days
+        high = pd.to_datetime(free["date_max"]).to_numpy("datetime64[D]") + DATE_WINDOW.days
+        stored = free["rc"].to_numpy()
+        pairs = []
+        for index in unmatched:
+            row = rcs.iloc[index]
+            if pd.isna(row["date"]):
+                continue
+            first, last = (np.datetime64(d, "D") for d in _date_bounds(row.to_dict()))
+            hits = stored[(low <= last) & (high >= first)]
+            pairs += [(int(index), int(rc)) for rc in hits]
+        return pairs
 
     def _match_by_votes(
         self,
         batch: SourceBatch,
-        *,
         unmatched: np.ndarray,
         matched: pd.Series,
         existing: pd.DataFrame,
-        existing_dates: pd.Series,
         taken: set[int],
     ) -> None:
+        """Match by the votes themselves: every candidate pair is scored by the share of
+        members that both record (absences included) and that voted alike; pairs are then
+        assigned best first, ties going to the closer tally, each side used once.  A stored
+        roll call with published totals but no per-member votes matches a batch roll call
+        whose counted votes reproduce those totals exactly."""
         rcs = batch.roll_calls
-        exact = (
-            existing[existing["date_precision"] == DatePrecision.DAY]
-            .assign(day=existing_dates)
-            .sort_values("day")
-        )
-        days = exact["day"].to_numpy("datetime64[s]")
-        rc_sorted = exact["rc"].to_numpy()
-        candidates: dict[int, list[int]] = {}
-        for index in unmatched:
-            day = rcs["date"].iloc[index]
-            if pd.isna(day) or rcs["date_precision"].iloc[index] != DatePrecision.DAY:
-                continue
-            low = np.searchsorted(days, (day - DATE_WINDOW).to_datetime64(), side="left")
-            high = np.searchsorted(days, (day + DATE_WINDOW).to_datetime64(), side="right")
-            near = [int(r) for r in rc_sorted[low:high] if int(r) not in taken]
-            if near:
-                candidates[int(index)] = near
-        wanted = sorted({rc for rcs_ in candidates.values() for rc in rcs_})
-        if not wanted:
+        pairs = self._candidate_pairs(rcs, unmatched, existing, taken)
+        if not pairs:
             return
+        codes = {code: i for i, code in enumerate(self.directory.codes)}
+        wanted = sorted({rc for _, rc in pairs})
         stored = self._votes_of(wanted, explicit_only=True)
-        stored_by_rc = {
-            rc: dict(zip(g["member"], g["vote"], strict=True)) for rc, g in stored.groupby("rc")
-        }
-        mine = batch.votes[batch.votes["explicit"] & batch.votes["vote"].isin([1, 2, 3])]
-        mine_by_key = {
-            k: dict(zip(g["member"], g["vote"], strict=True)) for k, g in mine.groupby("key")
-        }
-        for index, options in candidates.items():
-            ballots = mine_by_key.get(rcs["key"].iloc[index], {})
-            best: tuple[float, int] | None = None
-            for rc in options:
-                if rc in taken:
-                    continue
-                theirs = stored_by_rc.get(rc, {})
-                common = [m for m in ballots if theirs.get(m) in (1, 2, 3)]
-                if len(common) < MIN_COMMON:
-                    continue
-                agreement = float(np.mean([ballots[m] == theirs[m] for m in common]))
-                if agreement >= MIN_AGREEMENT and (best is None or agreement > best[0]):
-                    best = (agreement, rc)
-            if best is not None:
-                matched.iloc[index] = best[1]
-                taken.add(best[1])
+        theirs = _vote_vectors(stored["rc"], stored["member"], stored["vote"], wanted, codes)
+        keys = rcs["key"].to_numpy()
+        mine_rows = sorted({i for i, _ in pairs})
+        stated = batch.votes[batch.votes["explicit"] & batch.votes["vote"].isin([1, 2, 3, 8])]
+        mine = _vote_vectors(
+            stated["key"], stated["member"], stated["vote"], [keys[i] for i in mine_rows], codes
+        )
+        row_of_mine = {i: n for n, i in enumerate(mine_rows)}
+        row_of_theirs = {rc: n for n, rc in enumerate(wanted)}
+        published = existing.set_index("rc")[["yes", "no", "abstain"]]
+        scored = []
+        for i, rc in pairs:
+            a, b = mine[row_of_mine[i]], theirs[row_of_theirs[rc]]
+            both = (a > 0) & (b > 0)
+            tally_a = _tally(a)
+            if both.sum() >= MIN_COMMON:
+                agreement = float((a[both] == b[both]).mean())
+                distance = int(np.abs(tally_a - _tally(b)).sum())
+            elif not (b > 0).any() and published.loc[rc].notna().all():
+                target = published.loc[rc].to_numpy(dtype=float)
+                agreement = 0.95 if np.array_equal(tally_a, target) else 0.0
+                distance = 0
+            else:
+                continue
+            if agreement >= MIN_AGREEMENT:
+                scored.append((-agreement, distance, i, rc))
+        used: set[int] = set()
+        for _, _, i, rc in sorted(scored):
+            if i in used or rc in taken:
+                continue
+            matched.iloc[i] = rc
+            used.add(i)
+            taken.add(rc)
 
     # --- new roll calls ----------------------------------------------------
     def _add_new(self, rcs: pd.DataFrame, counts: MergeCounts) -> pd.DataFrame:
@@ -577,6 +587,27 @@ def _public_id(row: dict[str, object], taken: set[str]) -> str:
         unique = f"{candidate}-{suffix}"
         suffix += 1
     return unique
+
+
+def _vote_vectors(
+    keys: pd.Series,
+    members: pd.Series,
+    votes: pd.Series,
+    order: Sequence[object],
+    codes: dict[str, int],
+) -> np.ndarray:
+    """One int8 row of vote codes per key in ``order``, one column per member code."""
+    matrix = np.zeros((len(order), len(codes)), dtype=np.int8)
+    position = {key: n for n, key in enumerate(order)}
+    rows = keys.map(position)
+    cols = members.map(codes)
+    ok = rows.notna() & cols.notna()
+    matrix[rows[ok].astype(int).to_numpy(), cols[ok].astype(int).to_numpy()] = votes[ok].to_numpy()
+    return matrix
+
+
+def _tally(vector: np.ndarray) -> np.ndarray:
+    return np.array([(vector == 1).sum(), (vector == 3).sum(), (vector == 2).sum()], dtype=float)
 
 
 def _is_false(value: object) -> bool:

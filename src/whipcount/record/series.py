@@ -27,6 +27,8 @@ from rapidfuzz import fuzz, process
 MIN_SIMILARITY = 90.0
 MAX_GAP = 5
 MIN_TOKENS = 3
+#: a BSV matched pair links only roll calls whose titles share this much (token set ratio)
+MIN_PAIR_SIMILARITY = 60.0
 STOP_WORDS = frozenset(
     [
         "a",
@@ -110,7 +112,8 @@ def _candidates(connection: sqlite3.Connection) -> pd.DataFrame:
 
 def _cluster(frame: pd.DataFrame, matches: list[tuple[int, int]]) -> list[_Cluster]:
     clusters: list[_Cluster] = []
-    by_rcid = dict(zip(frame["rcid"].dropna().astype(int), frame["rc"], strict=False))
+    known = frame.dropna(subset=["rcid"])
+    by_rcid = dict(zip(known["rcid"].astype(int), known["rc"].astype(int), strict=True))
     partner: dict[int, int] = {}
     for first, second in matches:
         if first in by_rcid and second in by_rcid:
@@ -122,7 +125,12 @@ def _cluster(frame: pd.DataFrame, matches: list[tuple[int, int]]) -> list[_Clust
         tally = (int(row.n_yes), int(row.n_no), int(row.n_abstain))
         target, link = None, "first"
         earlier = partner.get(rc)
-        if earlier in cluster_of and session not in clusters[cluster_of[earlier]].sessions:
+        if (
+            earlier in cluster_of
+            and session not in clusters[cluster_of[earlier]].sessions
+            and fuzz.token_set_ratio(norm, clusters[cluster_of[earlier]].last_title)
+            >= MIN_PAIR_SIMILARITY
+        ):
             target, link = cluster_of[earlier], "bsv"
         elif len(norm.split()) >= MIN_TOKENS:
             target, link = _best_cluster(clusters, norm, session, tally, by_last)

@@ -81,3 +81,42 @@ def parse_session_label(label: str) -> tuple[SessionKind, str] | None:
         return SessionKind.REGULAR, str(int(number))
     kind = SessionKind.EMERGENCY if prefix.upper() == "ES-" else SessionKind.SPECIAL
     return kind, f"{prefix.upper()}{int(number)}"
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_OLD_UN = re.compile(r"^A/RES/(\d+)\s*\(([IVXLC]+)\)\s*([A-Z]{0,2})$")
+_OLD_VOETEN = re.compile(r"^R/(\d+)/(\d+)\s*([A-Z]{0,2})$")
+
+
+def roman(numeral: str) -> int:
+    """``"XXX"`` → 30."""
+    total = 0
+    for current, following in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = _ROMAN[current]
+        total += -value if following and _ROMAN[following] > value else value
+    return total
+
+
+def symbol_match_key(symbol: object) -> str | None:
+    """A form in which two spellings of one resolution's symbol are equal.
+
+    Before its 31st session the UN numbered resolutions serially with the session in
+    roman numerals (``A/RES/3379(XXX)``), which Voeten writes ``R/30/3379``:
+
+    >>> symbol_match_key("A/RES/3379(XXX)") == symbol_match_key("R/30/3379")
+    True
+    >>> symbol_match_key("R/47/19")
+    'A/RES/47/19'
+    """
+    text = canonical_symbol(symbol) if isinstance(symbol, str) else None
+    if text is None:
+        return None
+    match = _OLD_UN.match(text)
+    if match:
+        number, session, part = match.groups()
+        return f"serial:{int(number)}({roman(session)}){part}"
+    match = _OLD_VOETEN.match(text)
+    if match:
+        session, number, part = match.groups()
+        return f"serial:{int(number)}({int(session)}){part}"
+    return text

@@ -35,7 +35,7 @@ from whipcount.record.sources.batch import (
     vote_frame,
 )
 from whipcount.record.sources.rdata import read_r_object
-from whipcount.record.symbols import canonical_symbol, clean_symbol
+from whipcount.record.symbols import canonical_symbol, clean_symbol, symbol_session
 
 #: Voeten's dates are exact from this day on.
 EXACT_FROM = pd.Timestamp("2003-01-01")
@@ -63,6 +63,9 @@ def session_from_voeten_symbol(unres: str | None, session: int) -> tuple[str, st
         if prefix == "ESS":
             return SessionKind.EMERGENCY, f"ES-{int(number)}"
         return SessionKind.SPECIAL, f"S-{int(number)}"
+    found = symbol_session(canonical_symbol(text))  # A/RES/ES-10/19 in the later years
+    if found and found[0] != SessionKind.REGULAR:
+        return found
     return SessionKind.REGULAR, str(session)
 
 
@@ -76,6 +79,51 @@ def title_and_agenda(short: object, descr: object) -> tuple[str | None, str | No
     if descr_text and not descr_text.isupper() and len(descr_text) >= len(short_text):
         return descr_text, None
     return short_text or descr_text or None, None
+
+
+_SEPARATE_VOTE = re.compile(
+    r"\b(?:motion|no action|adjourn\w*|amendments?|paragraphs?|preambular|operative|"
+    r"put to the vote the|separate vote|closure of the debate)\b",
+    re.IGNORECASE,
+)
+
+
+def _final_flags(
+    amend: pd.Series,
+    para: pd.Series,
+    *,
+    unres: pd.Series,
+    descr: pd.Series | None,
+    short: pd.Series | None,
+    rcid: pd.Series,
+) -> pd.Series:
+    """Whether each roll call is the vote on a whole resolution.
+
+    Voeten's ``amend``/``para`` flags decide where given.  Where both are missing (most
+    roll calls of 2017-2019), a description that names a motion, an amendment or a
+    paragraph marks a separate vote; and of several roll calls left with one symbol, only
+    the last (the vote on the whole follows the separate votes) counts as final.
+    """
+    flagged = amend.notna() | para.notna()
+    final = ~((amend.fillna(0) == 1) | (para.fillna(0) == 1))
+    text = descr.fillna("").astype(str) if descr is not None else pd.Series("", index=amend.index)
+    if short is not None:
+        text = text + " " + short.fillna("").astype(str)
+    described = text.str.contains(_SEPARATE_VOTE)
+    final = final & (flagged | ~described)
+    frame = pd.DataFrame(
+        {
+            "symbol": np.asarray(unres, dtype=object),
+            "rcid": rcid.to_numpy(),
+            "final": final.to_numpy(),
+            "flagged": flagged.to_numpy(),
+        }
+    )
+    unknown = frame[frame["final"] & ~frame["flagged"] & frame["symbol"].notna()]
+    last = unknown.groupby("symbol")["rcid"].transform("max")
+    values = final.to_numpy(dtype=bool).copy()
+    values[unknown.index[unknown["rcid"] != last].to_numpy()] = False
+    return pd.Series(values, index=amend.index)
 
 
 def _flag(values: pd.Series) -> pd.Series:
@@ -113,7 +161,9 @@ def _roll_calls_from_voeten(rc: pd.DataFrame, issues: pd.DataFrame | None) -> pd
         "important_vote": _flag(rc["importantvote"]),
         "amendment": amend,
         "paragraph": para,
-        "final": ~((amend.fillna(0) == 1) | (para.fillna(0) == 1)),
+        "final": _final_flags(
+            amend, para, unres=unres, descr=rc.get("descr"), short=rc.get("short"), rcid=rcid
+        ),
     }
     for code in ISSUE_CODES:
         if code in rc:
