@@ -85,7 +85,9 @@ def _exception(row: dict[str, Any]) -> Document:
         if row["source"] == "voeten_descriptions":
             category = "Voeten's own counts differ from his per-member votes"
         elif voeten_votes:
-            category = "Voeten's per-member votes do not reproduce the UN's totals"
+            category = "Voeten's per-member votes do not reproduce the published totals"
+        elif str(row["source"]).startswith("state_dept"):
+            category = "the State Department report's printed tally differs from the UN's record"
         else:
             category = "the UN's per-member lists do not reproduce its own totals"
         diff = {f: int(row[f"c_{f}"] - row[f]) for f in FIELDS if pd.notna(row[f])}
