@@ -153,3 +153,32 @@ def test_a_reader_crash_refuses_the_file(
         import_sources(
             tmp_path / "r.sqlite", [raw / "unxml_garesolutions" / "data_extract" / "ES-11.json"]
         )
+
+
+def test_official_csv_meets_voeten_for_an_old_resolution(record_path: Path, tmp_path: Path) -> None:
+    """The UN writes A/RES/3379(XXX) where Voeten writes R/30/3379, dated approximately."""
+    from tests.record.undl_files import undl_row, write_undl_csv
+
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(record_path.read_bytes())
+    with Record(copy) as rec:
+        votes = rec.votes("R/30/3379")["votes"]
+    code = {"yes": "Y", "no": "N", "abstain": "A", "absent": "X"}
+    rows = [
+        undl_row(
+            "A/RES/3379(XXX)",
+            v["member"],
+            v["name"],
+            code[v["vote"]],
+            date="1975-11-10",
+            session="30",
+            totals=(72, 35, 32, 4),
+        )
+        for v in votes
+    ]
+    report = import_sources(copy, [write_undl_csv(tmp_path / "ga_voting.csv", rows)])
+    assert report.roll_calls_added == 0 and report.votes_added == 0
+    with Record(copy) as rec:
+        document = rec.roll_call("R/30/3379")
+        assert (document["date"], document["date_precision"]) == ("1975-11-10", "day")
+        assert document["published_totals"]["source"] == "undl_csv"

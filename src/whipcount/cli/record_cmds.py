@@ -40,12 +40,12 @@ def status(ctx: click.Context, output: str) -> None:
     )
     click.echo(f"conflicts  {document['conflicts'] or 'none'}")
     print_rows(
-        document["imports"],
+        [{**i, "file": Path(i["path"]).name} for i in document["imports"]],
         [
             "id",
             "finished_at",
             "source",
-            "path",
+            "file",
             "roll_calls_added",
             "votes_added",
             "conflicts_added",
