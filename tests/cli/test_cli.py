@@ -151,3 +151,15 @@ def test_country_date_cut_offs(record_path: Path) -> None:
 def test_json_and_csv_together_is_a_usage_error(record_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--record", str(record_path), "members", "--json", "--csv"])
     assert result.exit_code == 2 and "choose one of --json and --csv" in result.output
+
+
+def test_members_by_bloc_and_group(record_path: Path) -> None:
+    eu_2019 = json.loads(
+        run(record_path, "members", "--bloc", "eu", "--on", "2019-06-01", "--json").output
+    )
+    assert len(eu_2019) == 28 and "GBR" in {m["code"] for m in eu_2019}
+    assert all("EU" in m["blocs"] for m in eu_2019)
+    grulac = json.loads(run(record_path, "members", "--group", "GRULAC", "--json").output)
+    assert "CUB" in {m["code"] for m in grulac} and len(grulac) == 33
+    unknown = CliRunner().invoke(cli, ["--record", str(record_path), "members", "--bloc", "XX"])
+    assert unknown.exit_code == 1 and "no bloc 'XX'" in unknown.output

@@ -86,13 +86,26 @@ def country(
 
 
 @click.command()
+@click.option("--on", type=click.DateTime(["%Y-%m-%d"]), help="Only the members on this day.")
+@click.option("--bloc", help="Only members of this bloc (EU, NATO, AU, ARAB_LEAGUE, OIC, …).")
+@click.option("--group", help="Only this regional group (AFRICAN, ASIA_PACIFIC, WEOG, …).")
 @output_options
 @click.pass_context
 @domain_errors
-def members(ctx: click.Context, output: str) -> None:
-    """Every member identity: codes, names, admission, end and successor, group."""
+def members(
+    ctx: click.Context,
+    on: dt.datetime | None,
+    bloc: str | None,
+    group: str | None,
+    output: str,
+) -> None:
+    """Member identities: codes, names, admission, end and successor, group, blocs."""
     with open_record(ctx) as rec:
-        rows = rec.members()
+        rows = rec.members(on=on.date() if on else None, bloc=bloc, group=group)
+    shown = [{**r, "blocs": " ".join(r["blocs"])} for r in rows] if output != "json" else rows
     print_rows(
-        rows, ["code", "short_name", "admitted", "ended", "successor", "regional_group"], output
+        shown,
+        ["code", "short_name", "admitted", "ended", "successor", "regional_group", "blocs"],
+        output,
+        title=f"{len(rows)} members",
     )

@@ -274,6 +274,13 @@ class MemberDirectory:
                 return str(row["group"])
         return "NONE"
 
+    def blocs_of(self, code: str, day: dt.date) -> list[str]:
+        """The blocs ``code`` belonged to on ``day``."""
+        text = day.isoformat()
+        rows = self.bloc_members[self.bloc_members["code"] == code]
+        inside = rows[(rows["start"] <= text) & ((rows["end"] == "") | (rows["end"] >= text))]
+        return sorted(set(inside["bloc"]))
+
     def bloc_members_on(self, bloc: str, day: dt.date) -> list[str]:
         """Codes of the members of ``bloc`` on ``day``."""
         text = day.isoformat()

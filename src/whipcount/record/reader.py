@@ -301,14 +301,38 @@ class Record:
         }
         return {"member": member, "series": series, "summary": summary, "votes": votes}
 
-    def members(self) -> list[Document]:
-        return [
-            dict(r)
-            for r in self.db.execute(
-                "SELECT code, iso3, short_name, official_name, admitted, ended, successor, "
-                "regional_group FROM members ORDER BY code"
-            )
-        ]
+    def members(
+        self,
+        *,
+        on: dt.date | None = None,
+        bloc: str | None = None,
+        group: str | None = None,
+    ) -> list[Document]:
+        """Member identities with their blocs; only the members on day ``on`` (default:
+        today, when a bloc or group is asked for), of ``bloc``, or of regional ``group``."""
+        members = directory()
+        day = on or (dt.date.today() if (bloc or group) else None)
+        codes = set(members.members_on(day)) if day else None
+        if bloc:
+            known = set(members.blocs["bloc"])
+            if bloc.upper() not in known:
+                raise NotFoundError(f"no bloc {bloc!r} (known: {', '.join(sorted(known))})")
+            codes = (codes or set()) & set(members.bloc_members_on(bloc, day or dt.date.today()))
+        rows = []
+        for r in self.db.execute(
+            "SELECT code, iso3, short_name, official_name, admitted, ended, successor, "
+            "regional_group FROM members ORDER BY code"
+        ):
+            document = dict(r)
+            if codes is not None and document["code"] not in codes:
+                continue
+            if day is not None:
+                document["regional_group"] = members.group_on(document["code"], day)
+            if group and document["regional_group"] != group.upper():
+                continue
+            document["blocs"] = members.blocs_of(document["code"], day or dt.date.today())
+            rows.append(document)
+        return rows
 
     def tally_check(self) -> Document:
         """How well per-member votes reproduce published totals (see ``tally_check``)."""
