@@ -26,7 +26,8 @@ def test_detected_and_read(tmp_path: Path) -> None:
     unit = detect(path)
     assert unit is not None and unit.source == "undl_csv"
     batch = read_undl_csv(path, directory())
-    assert list(batch.roll_calls["key"]) == ["A/RES/81/1", "A/RES/81/2"]
+    assert list(batch.roll_calls["symbol"]) == ["A/RES/81/1", "A/RES/81/2"]
+    assert list(batch.roll_calls["key"]) == ["undl:999001", "undl:999002"]
     first = batch.roll_calls.iloc[0]
     assert (first["yes"], first["no"], first["abstain"], first["absent"]) == (2, 1, 1, 1)
     assert first["session"] == 81 and first["draft_symbol"] == "A/81/L.1"
@@ -36,7 +37,7 @@ def test_detected_and_read(tmp_path: Path) -> None:
     assert ven["vote"] == 8 and "Article 19" in ven["reason"]
     # every other member of the day is absent; as the listed votes reproduce the file's
     # own totals, the list is complete and those absences count as stated
-    first_votes = batch.votes[batch.votes["key"] == "A/RES/81/1"]
+    first_votes = batch.votes[batch.votes["key"] == "undl:999001"]
     assert len(first_votes) == len(directory().members_on(first["date"].date()))
     assert first_votes["explicit"].all()
 

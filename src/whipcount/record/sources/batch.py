@@ -139,21 +139,27 @@ def complete_lists(roll_calls: pd.DataFrame, listed: pd.DataFrame) -> set[str]:
     """Keys of roll calls whose listed votes reproduce the source's yes/no/abstain totals."""
     if not {"yes", "no", "abstain"} <= set(roll_calls.columns) or listed.empty:
         return set()
-    counts = listed.pivot_table(
-        index="key", columns="vote", values="member", aggfunc="count", fill_value=0
+    counted = (
+        pd.DataFrame(
+            {
+                "key": listed["key"],
+                "yes": listed["vote"] == 1,
+                "no": listed["vote"] == 3,
+                "abstain": listed["vote"] == 2,
+            }
+        )
+        .groupby("key")
+        .sum()
     )
-    complete = set()
-    for row in roll_calls[["key", "yes", "no", "abstain"]].itertuples(index=False):
-        if pd.isna(row.yes) or row.key not in counts.index:
-            continue
-        got = counts.loc[row.key]
-        if (int(got.get(1, 0)), int(got.get(3, 0)), int(got.get(2, 0))) == (
-            int(row.yes),
-            int(row.no),
-            int(row.abstain) if pd.notna(row.abstain) else -1,
-        ):
-            complete.add(str(row.key))
-    return complete
+    given = roll_calls.set_index("key")[["yes", "no", "abstain"]]
+    given = given[given.notna().all(axis=1)].astype(int)
+    both = given.merge(counted, left_index=True, right_index=True, suffixes=("_given", ""))
+    same = (
+        (both["yes_given"] == both["yes"])
+        & (both["no_given"] == both["no"])
+        & (both["abstain_given"] == both["abstain"])
+    )
+    return {str(key) for key in both.index[same]}
 
 
 def json_list(values: list[str]) -> str | None:

@@ -32,28 +32,44 @@ def read_header(path: Path, encoding: str = "utf-8") -> list[str]:
 
 
 def read_table(path: Path, *, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
-    """The whole file as strings; a truncated or ragged file is a ``SourceFormatError``."""
+    """The whole file as strings; a truncated or ragged file is a ``SourceFormatError``.
+
+    One streaming pass checks that every row has as many fields as the header (pandas
+    would silently pad a short row, such as the last row of a cut-off download); pandas'
+    C parser then reads the data.
+    """
     try:
         with open_text(path, encoding) as handle:
-            text = handle.read()
+            reader = csv.reader(handle, delimiter=sep)
+            header = next(reader, None)
+            if not header:
+                raise SourceFormatError("empty file", path=path)
+            for number, row in enumerate(reader, start=2):
+                if len(row) != len(header) and any(cell.strip() for cell in row):
+                    raise SourceFormatError(
+                        f"expected {len(header)} fields, found {len(row)} "
+                        "(truncated or malformed row)",
+                        path=path,
+                        row=number,
+                        value=sep.join(row)[:80],
+                    )
+        frame = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            encoding=encoding,
+            skip_blank_lines=True,
+        )
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise SourceFormatError(f"cannot read the file ({error})", path=path) from error
     except UnicodeDecodeError as error:
         raise SourceFormatError(f"not {encoding} text ({error.reason})", path=path) from error
-    if not text.strip():
-        raise SourceFormatError("empty file", path=path)
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    header = rows[0]
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header) and any(cell.strip() for cell in row):
-            raise SourceFormatError(
-                f"expected {len(header)} fields, found {len(row)} (truncated or malformed row)",
-                path=path,
-                row=number,
-                value=sep.join(row)[:80],
-            )
-    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
-    return pd.DataFrame(body, columns=header, dtype=str)
+    except (csv.Error, pd.errors.ParserError) as error:
+        raise SourceFormatError(f"malformed CSV ({error})", path=path) from error
+    blank = (frame == "").all(axis=1)
+    return frame[~blank].reset_index(drop=True)
 
 
 def require_columns(frame: pd.DataFrame, columns: set[str], path: Path) -> None:

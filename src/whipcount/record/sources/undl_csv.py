@@ -81,14 +81,17 @@ def read_undl_csv(path: Path, directory: MemberDirectory) -> SourceBatch:
             "ms_vote outside Y, N, A, X", path=path, row=bad + 2, value=frame["ms_vote"].iloc[bad]
         )
     frame["_vote"] = codes.astype(int)
-    frame["_key"] = [
-        canonical_symbol(r) or (f"undl:{u}" if u.strip() else None)
-        for r, u in zip(frame["resolution"], frame["undl_id"], strict=True)
-    ]
+    # one UN Digital Library record per recorded vote: its id is the key where given
+    labels, uniques = pd.factorize(frame["resolution"])
+    symbols = np.array([canonical_symbol(u) for u in uniques] + [None], dtype=object)
+    frame["_symbol"] = symbols[labels]
+    undl = frame["undl_id"].str.strip()
+    frame["_key"] = np.where(undl != "", "undl:" + undl, frame["_symbol"])
     if frame["_key"].isna().any():
         bad = int(np.flatnonzero(frame["_key"].isna().to_numpy())[0])
         raise SourceFormatError("row without resolution or undl_id", path=path, row=bad + 2)
     members = directory.resolve_many("iso3", frame["ms_code"].str.strip(), frame["_date"])
+    members = members.where(members.notna(), None)
     unresolved = members.isna()
     if unresolved.any():  # a code the tables lack: try the name of the time
         members[unresolved] = resolve_members(
@@ -139,7 +142,7 @@ def _record(key: str, group: pd.DataFrame) -> dict[str, object]:
     title, _ = title_and_agenda(None, first["title"])
     record: dict[str, object] = {
         "key": key,
-        "symbol": canonical_symbol(first["resolution"]),
+        "symbol": first["_symbol"],
         "source_symbol": clean_symbol(first["resolution"]),
         "date": day,
         "date_precision": DatePrecision.DAY,
