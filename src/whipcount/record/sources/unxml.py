@@ -148,6 +148,8 @@ def read_unxml(path: Path, directory: MemberDirectory) -> SourceBatch:
         seen_votes[symbol] = (number, ballots)
         records[symbol] = _record(symbol, date, entry)
         vote_rows.extend((symbol, name, code, number) for name, code in ballots.items())
+    for record in records.values():
+        record["sponsors"] = _sponsor_codes(record["sponsors"], record["date"], directory)
     roll_calls = roll_call_frame(pd.DataFrame(list(records.values())))
     votes = pd.DataFrame(vote_rows, columns=["key", "name", "vote", "row"])
     day_of = dict(zip(roll_calls["key"], roll_calls["date"], strict=True))
@@ -173,6 +175,19 @@ def _by_member(
     names = pd.Series(list(ballots))
     codes = directory.resolve_many("name", names, pd.Series([pd.Timestamp(day)] * len(names)))
     return {code or name: ballots[name] for name, code in zip(names, codes, strict=True)}
+
+
+def _sponsor_codes(
+    sponsors: str | None, date: pd.Timestamp, directory: MemberDirectory
+) -> str | None:
+    """Sponsors as member codes where the name is a member's (others, such as "SUBMITTED BY
+    THE PRESIDENT OF THE GENERAL ASSEMBLY", stay as written), without repeats."""
+    if not sponsors:
+        return None
+    names = pd.Series(json.loads(sponsors))
+    codes = directory.resolve_many("name", names, pd.Series([date] * len(names)))
+    resolved = [code or name for name, code in zip(names, codes, strict=True)]
+    return json_list(list(dict.fromkeys(resolved)))
 
 
 def _merge_sponsors(record: dict[str, Any], entry: dict[str, Any]) -> None:
