@@ -163,3 +163,9 @@ def test_members_by_bloc_and_group(record_path: Path) -> None:
     assert "CUB" in {m["code"] for m in grulac} and len(grulac) == 33
     unknown = CliRunner().invoke(cli, ["--record", str(record_path), "members", "--bloc", "XX"])
     assert unknown.exit_code == 1 and "no bloc 'XX'" in unknown.output
+
+
+def test_votes_filtered_by_vote(record_path: Path) -> None:
+    rows = json.loads(run(record_path, "votes", "A/RES/79/7", "--vote", "no", "--json").output)
+    assert {v["member"] for v in rows["votes"]} == {"USA", "ISR"}
+    assert rows["counted"]["yes"] == 187

@@ -12,13 +12,19 @@ from whipcount.cli.output import output_options, print_json, print_rows
 
 @click.command()
 @click.argument("roll_call")
+@click.option(
+    "--vote",
+    "only",
+    type=click.Choice(["yes", "no", "abstain", "absent"]),
+    help="Only the members who voted this way.",
+)
 @output_options
 @click.pass_context
 @domain_errors
-def votes(ctx: click.Context, roll_call: str, output: str) -> None:
+def votes(ctx: click.Context, roll_call: str, only: str | None, output: str) -> None:
     """Every member's vote on ROLL_CALL (an id, a symbol such as A/RES/79/7, or rcid:N)."""
     with open_record(ctx) as rec:
-        document = rec.votes(roll_call)
+        document = rec.votes(roll_call, only=only)
     if output == "json":
         print_json(document)
         return

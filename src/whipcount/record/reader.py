@@ -128,8 +128,9 @@ class Record:
         ]
         return document
 
-    def votes(self, ref: str) -> Document:
-        """A roll call and every member's vote on it."""
+    def votes(self, ref: str, *, only: str | None = None) -> Document:
+        """A roll call and every member's vote on it (``only``: just yes, no, abstain or
+        absent; ``counted`` still counts every member)."""
         document = self.roll_call(ref)
         rc = self.resolve_roll_call(ref)
         document["votes"] = [
@@ -145,6 +146,7 @@ class Record:
                 "JOIN members m ON m.code = v.member WHERE v.rc = ? ORDER BY m.short_name",
                 (rc,),
             )
+            if only is None or VOTE_LABELS[r["vote"]] == only
         ]
         return document
 
