@@ -169,3 +169,42 @@ def test_votes_filtered_by_vote(record_path: Path) -> None:
     rows = json.loads(run(record_path, "votes", "A/RES/79/7", "--vote", "no", "--json").output)
     assert {v["member"] for v in rows["votes"]} == {"USA", "ISR"}
     assert rows["counted"]["yes"] == 187
+
+
+def test_a_failed_import_still_reports_what_it_did(tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    write_undl_csv(folder / "good.csv", sample_undl_rows())
+    (folder / "bad.json").write_text('{"symbol": "A/RES/81/9", "title": "x", "MS_in_favour": [')
+    result = CliRunner().invoke(
+        cli, ["--record", str(tmp_path / "r.sqlite"), "import", str(folder), "--json"]
+    )
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert {u["status"] for u in document["units"]} >= {"imported", "failed"}
+    assert "bad.json, row 1: invalid JSON" in result.stderr
+
+
+def test_csv_output_is_one_table(record_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--record", str(record_path), "record", "status", "--csv"])
+    assert result.stdout.splitlines()[0].startswith("id,finished_at,source,file")
+    checked = CliRunner().invoke(
+        cli, ["--record", str(record_path), "record", "tally-check", "--csv"]
+    )
+    assert checked.stdout.splitlines()[0] == (
+        "roll_call,date,source,published,counted,category,reason"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["country", "MEX", "--sessions", "79-70"], "the range runs backwards"),
+        (["country", "MEX", "--since", "2001-01-01", "--before", "2000-01-01"], "must come"),
+        (["country", "Korea"], "did you mean South Korea (KOR)"),
+        (["record", "conflicts", "--limit", "-1"], "--limit"),
+    ],
+)
+def test_wrong_inputs_are_refused(record_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, ["--record", str(record_path), *args])
+    assert result.exit_code != 0 and message in result.output

@@ -10,7 +10,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from whipcount.cli import domain_errors, settings
 from whipcount.cli.output import console, output_options, print_json, print_rows
-from whipcount.record.importer import import_sources
+from whipcount.errors import SourceError
+from whipcount.record.importer import ImportReport, import_sources
 from whipcount.settings import import_folders
 
 
@@ -47,7 +48,19 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, o
         def step(label: str, done: int, total: int) -> None:
             bar.update(task, description=label, completed=done, total=total)
 
-        report = import_sources(config.record, sources, progress=step)
+        failure: SourceError | None = None
+        try:
+            report = import_sources(config.record, sources, progress=step)
+        except SourceError as error:  # some files refused: show what was done, then fail
+            if not isinstance(error.report, ImportReport):
+                raise
+            failure, report = error, error.report
+    _show(report, output, config.record)
+    if failure is not None:
+        raise click.ClickException(str(failure))
+
+
+def _show(report: ImportReport, output: str, record: Path) -> None:
     if output == "json":
         print_json(report.to_dict())
         return
@@ -64,10 +77,11 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, o
             "conflicts_added",
         ],
         output,
-        title=f"import into {config.record}",
+        title=f"import into {record}",
     )
     if output == "table":
         click.echo(
             f"{report.roll_calls_added} roll calls and {report.votes_added} votes added; "
-            f"{report.series} series."
+            f"{report.series} series; {len(report.skipped)} files skipped (not a source "
+            "format whipcount reads)."
         )

@@ -27,18 +27,19 @@ def status(ctx: click.Context, output: str) -> None:
         print_json(document)
         return
     sessions = document["sessions"]
-    click.echo(f"record     {document['record']} (version {document['version']})")
-    click.echo(
+    conflicts = ", ".join(f"{n:,} {kind}" for kind, n in document["conflicts"].items())
+    summary = [
+        f"record     {document['record']} (version {document['version']})",
         f"roll calls {document['roll_calls']:,}  votes {document['votes']:,}  "
-        f"members {document['members']}  series {document['series']:,}"
-    )
-    click.echo(
+        f"members {document['members']}  series {document['series']:,}",
         f"dates      {document['first_date']} .. {document['last_date']}; "
         f"sessions {sessions[0]}..{sessions[-1]}"
         if sessions
-        else "dates      none"
-    )
-    click.echo(f"conflicts  {document['conflicts'] or 'none'}")
+        else "dates      none",
+        f"conflicts  {conflicts or 'none'} (whipcount record conflicts)",
+    ]
+    for line in summary:  # with --csv the rows alone go to standard output
+        click.echo(line, err=output == "csv")
     print_rows(
         [{**i, "file": Path(i["path"]).name} for i in document["imports"]],
         [
@@ -62,7 +63,7 @@ def status(ctx: click.Context, output: str) -> None:
     help="Only conflicts of this kind.",
 )
 @click.option("--roll-call", help="Only conflicts on this roll call (id or symbol).")
-@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many rows.")
 @output_options
 @click.pass_context
 @domain_errors
@@ -116,16 +117,18 @@ def tally_check(ctx: click.Context, markdown: Path | None, output: str) -> None:
     published = document["published"]
     click.echo(
         f"published totals reproduced: {published['matched']} of "
-        f"{published['roll_calls']} roll calls"
+        f"{published['roll_calls']} roll calls",
+        err=output == "csv",
     )
-    print_rows(
-        document["by_source"],
-        ["source", "roll_calls", "matched", "match_rate", "absent_given", "absent_matched"],
-        output,
-    )
+    if output == "table":  # with --csv, the exceptions alone (one table per output)
+        print_rows(
+            document["by_source"],
+            ["source", "roll_calls", "matched", "match_rate", "absent_given", "absent_matched"],
+            output,
+        )
     print_rows(
         document["exceptions"],
-        ["roll_call", "date", "source", "published", "counted", "reason"],
+        ["roll_call", "date", "source", "published", "counted", "category", "reason"],
         output,
         title="exceptions",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from whipcount.cli import domain_errors, open_record
@@ -24,6 +26,9 @@ def find(ctx: click.Context, words: tuple[str, ...], limit: int, output: str) ->
     text = " ".join(words)
     with open_record(ctx) as rec:
         rows = rec.series_find(text, limit=limit)
+    if not rows and output == "table":
+        click.echo(f"no series matches {text!r}", err=True)
+        return
     print_rows(rows, ["id", "instances", "first_session", "last_session", "title"], output)
 
 
@@ -39,19 +44,31 @@ def show(ctx: click.Context, series_id: str, output: str) -> None:
     if output == "json":
         print_json(document)
         return
-    rows = [
-        {
-            **{k: v for k, v in i.items() if k != "totals"},
-            **i["totals"],
-            "published": "-".join(str(i["published_totals"][t]) for t in ("yes", "no", "abstain"))
-            if i["published_totals"]
-            else "",
-        }
-        for i in document["instances"]
-    ]
+    rows = [_row(i) for i in document["instances"]]
     print_rows(
         rows,
-        ["session", "date", "roll_call", "yes", "no", "abstain", "absent", "published"],
+        ["session", "date", "roll_call", "yes", "no", "abstain", "absent", "published", "check"],
         output,
         title=f"{document['id']}: {document['title']}",
     )
+    if output == "table":
+        click.echo(
+            "~ marks an approximate date (Voeten's, before 2003); ≠ marks a tally whose "
+            "per-member votes do not reproduce the published totals (docs/TALLY_CHECK.md).",
+            err=True,
+        )
+
+
+def _row(instance: dict[str, Any]) -> dict[str, Any]:
+    published = instance["published_totals"]
+    fields = ("yes", "no", "abstain")
+    counted = tuple(instance["totals"][t] for t in fields)
+    given = tuple(published[t] for t in fields) if published else None
+    approximate = instance["date_precision"] == "approximate"
+    return {
+        **{k: v for k, v in instance.items() if k != "totals"},
+        **instance["totals"],
+        "date": ("~" if approximate else "") + instance["date"],
+        "published": "-".join(str(v) for v in given) if given else "",
+        "check": "" if given is None else ("ok" if given == counted else "≠"),
+    }

@@ -71,6 +71,10 @@ def country(
             raise click.BadParameter(
                 "give a session or a range such as 70-79", param_hint="--sessions"
             ) from error
+        if span[0] > span[1]:
+            raise click.BadParameter("the range runs backwards", param_hint="--sessions")
+    if before and since and since >= before:
+        raise click.BadParameter("--since must come before --before", param_hint="--since")
     with open_record(ctx) as rec:
         document = rec.country(
             member,
@@ -83,6 +87,10 @@ def country(
         print_json(document)
         return
     summary = ", ".join(f"{v} {k}" for k, v in document["summary"].items())
+    if output == "table":  # ~ marks an approximate date (Voeten's, before 2003)
+        for vote in document["votes"]:
+            if vote["date_precision"] == "approximate":
+                vote["date"] = "~" + vote["date"]
     print_rows(
         document["votes"],
         ["date", "session", "roll_call", "vote", "title"],

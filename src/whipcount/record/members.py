@@ -199,6 +199,22 @@ class MemberDirectory:
                 return str(hits["code"].iloc[-1])
         return None
 
+    def closest(self, text: str, limit: int = 3) -> list[tuple[str, str]]:
+        """The member names nearest to ``text``, as (short name, code) pairs."""
+        from rapidfuzz import fuzz, process
+
+        names = dict(zip(self.members["short_name"], self.members["code"], strict=True))
+        names.update({row.key: row.code for row in self.keys.itertuples() if row.scheme == "name"})
+        found = process.extract(
+            text, list(names), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60
+        )
+        pairs: list[tuple[str, str]] = []
+        for name, _, _ in found:
+            code = names[name]
+            if code not in {c for _, c in pairs}:
+                pairs.append((self.member(code).short_name, code))
+        return pairs[:limit]
+
     # --- vectorised lookups ----------------------------------------------
     def resolve_many(self, scheme: Scheme, keys: pd.Series, days: pd.Series) -> pd.Series:
         """Member codes for ``keys`` on ``days`` (``None`` where no entry matches)."""

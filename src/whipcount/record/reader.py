@@ -240,9 +240,13 @@ class Record:
 
     # --- members ----------------------------------------------------------------------
     def resolve_member(self, text: str) -> str:
-        code = directory().search(text)
+        """A member code from a code or a name; the error suggests the closest names."""
+        members = directory()
+        code = members.search(text)
         if code is None:
-            raise NotFoundError(f"no member {text!r} (give an ISO3 code such as CUB)")
+            names = [f"{name} ({code})" for name, code in members.closest(text)]
+            hint = f"did you mean {', '.join(names)}?" if names else "give an ISO3 code"
+            raise NotFoundError(f"no member {text!r}; {hint}")
         return code
 
     def country(
@@ -284,13 +288,15 @@ class Record:
                 "roll_call": r["id"],
                 "session": r["session"],
                 "date": r["date"],
+                "date_precision": r["date_precision"],
                 "symbol": r["symbol"],
                 "title": r["title"],
                 "vote": VOTE_LABELS[r["vote"]],
                 "reason": r["reason"],
             }
             for r in self.db.execute(
-                "SELECT r.id, r.session, r.date, r.symbol, r.title, v.vote, v.reason "
+                "SELECT r.id, r.session, r.date, r.date_precision, r.symbol, r.title, v.vote, "
+                "v.reason "
                 "FROM votes v JOIN roll_calls r ON r.rc = v.rc WHERE "
                 + " AND ".join(where)
                 + " ORDER BY r.date, r.rc",

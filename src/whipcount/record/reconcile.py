@@ -23,6 +23,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -342,23 +343,23 @@ class Merger:
                 for b in best.itertuples()
             ],
         )
-        mine = totals[totals["source"] == self.source]
-        others = totals[totals["source"] != self.source]
-        pairs = mine.merge(others, on="rc", suffixes=("", "_other"))
-        for pair in pairs.to_dict("records"):
-            fields = [t for t in TOTALS if pd.notna(pair[t]) and pd.notna(pair[f"{t}_other"])]
-            if any(int(pair[t]) != int(pair[f"{t}_other"]) for t in fields):
-                keep_mine = precedence(self.source) > precedence(str(pair["source_other"]))
+        # every source that disagrees with the totals the record shows is a conflict
+        chosen = best.set_index("rc")
+        for row in totals[totals["source"] != totals["rc"].map(chosen["source"])].to_dict(
+            "records"
+        ):
+            if self.source not in (row["source"], chosen.loc[row["rc"], "source"]):
+                continue
+            kept = chosen.loc[row["rc"]]
+            fields = [t for t in TOTALS[:3] if pd.notna(row[t]) and pd.notna(kept[t])]
+            if any(int(row[t]) != int(kept[t]) for t in fields):
                 self._conflict(
-                    int(pair["rc"]),
+                    int(row["rc"]),
                     None,
                     "totals",
-                    (
-                        pair["source_other"],
-                        "-".join(str(_text(pair[f"{t}_other"])) for t in fields),
-                    ),
-                    (self.source, "-".join(str(_text(pair[t])) for t in fields)),
-                    keep_mine=keep_mine,
+                    (kept["source"], _totals_text(kept)),
+                    (row["source"], _totals_text(row)),
+                    keep_mine=False,
                     counts=counts,
                 )
 
@@ -608,6 +609,11 @@ def _vote_vectors(
 
 def _tally(vector: np.ndarray) -> np.ndarray:
     return np.array([(vector == 1).sum(), (vector == 3).sum(), (vector == 2).sum()], dtype=float)
+
+
+def _totals_text(row: dict[str, Any] | pd.Series) -> str:
+    """``yes-no-abstain-absent``, with ``?`` where a source gives no figure."""
+    return "-".join("?" if pd.isna(row[t]) else str(int(row[t])) for t in TOTALS)
 
 
 def _is_false(value: object) -> bool:
