@@ -219,12 +219,7 @@ class Record:
                 }
             instances.append(
                 {
-                    "roll_call": r["id"],
-                    "session": r["session"],
-                    "date": r["date"],
-                    "date_precision": r["date_precision"],
-                    "symbol": r["symbol"],
-                    "title": r["title"],
+                    **_brief(r),
                     "totals": counted,
                     "published_totals": published,
                     "link": r["link"],
@@ -285,12 +280,7 @@ class Record:
             params.append(since.isoformat())
         votes = [
             {
-                "roll_call": r["id"],
-                "session": r["session"],
-                "date": r["date"],
-                "date_precision": r["date_precision"],
-                "symbol": r["symbol"],
-                "title": r["title"],
+                **_brief(r),
                 "vote": VOTE_LABELS[r["vote"]],
                 "reason": r["reason"],
             }
@@ -369,6 +359,18 @@ class Record:
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [dict(r) for r in self.db.execute(sql, params)]
+
+
+def _brief(row: sqlite3.Row) -> Document:
+    """The fields that name a roll call in lists: id, session, date, symbol, title."""
+    return {
+        "roll_call": row["id"],
+        "session": row["session"],
+        "date": row["date"],
+        "date_precision": row["date_precision"],
+        "symbol": row["symbol"],
+        "title": row["title"],
+    }
 
 
 def _word_score(word: str, words: set[str]) -> float:
