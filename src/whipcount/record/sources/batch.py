@@ -66,7 +66,6 @@ ROLL_CALL_COLUMNS: dict[str, str] = {
 }
 VOTE_COLUMNS = ["key", "member", "vote", "explicit", "reason"]
 ISSUE_CODES = ("me", "nu", "di", "hr", "co", "ec")
-TOTAL_COLUMNS = ("yes", "no", "abstain", "absent")
 
 
 @dataclass
