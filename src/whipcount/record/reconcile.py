@@ -656,7 +656,3 @@ def _text(value: object) -> str | None:
     if isinstance(plain, float) and plain.is_integer():
         plain = int(plain)
     return None if plain is None else str(plain)
-
-
-def _chunks(values: list[int], size: int = 900) -> list[list[int]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
