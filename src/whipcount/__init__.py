@@ -2,10 +2,11 @@
 
 The public API (kept complete by ``tests/test_exported_members.py``)::
 
-    from whipcount import Record, Settings, import_sources
+    from whipcount import Record, Selection, Settings, align_pair, import_sources
     report = import_sources(Settings().record, [Settings().data_folder()])
     with Record(Settings().record) as record:
         record.series_show(record.series_find("cuba embargo")[0]["id"])
+        align_pair(record, "USA", "CHN", selection=Selection(report_year=2023))
 """
 
 from whipcount.errors import (
@@ -21,6 +22,9 @@ from whipcount.errors import (
     VoteCodeError,
     WhipcountError,
 )
+from whipcount.measures.alignment import align_all, align_group, align_pair, align_trend
+from whipcount.measures.selection import Selection
+from whipcount.measures.state_dept_check import check_state_dept
 from whipcount.record.codes import DatePrecision, SessionKind, Vote
 from whipcount.record.importer import ImportReport, import_sources
 from whipcount.record.matrix import VoteMatrix, load_matrix
@@ -41,6 +45,7 @@ __all__ = [
     "RecordError",
     "RecordMissingError",
     "RecordSchemaError",
+    "Selection",
     "SessionKind",
     "Settings",
     "SourceError",
@@ -51,6 +56,11 @@ __all__ = [
     "VoteMatrix",
     "WhipcountError",
     "__version__",
+    "align_all",
+    "align_group",
+    "align_pair",
+    "align_trend",
+    "check_state_dept",
     "import_sources",
     "load_matrix",
 ]

@@ -63,7 +63,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from whipcount.cli import importing, record_cmds, series_cmds, votes_cmds
+    from whipcount.cli import align_cmds, importing, record_cmds, series_cmds, votes_cmds
 
     cli.add_command(importing.import_command)
     cli.add_command(record_cmds.record)
@@ -71,6 +71,7 @@ def _register() -> None:
     cli.add_command(votes_cmds.votes)
     cli.add_command(votes_cmds.country)
     cli.add_command(votes_cmds.members)
+    cli.add_command(align_cmds.align)
 
 
 _register()
