@@ -23,6 +23,9 @@ from whipcount.errors import (
     WhipcountError,
 )
 from whipcount.measures.alignment import align_all, align_group, align_pair, align_trend
+from whipcount.measures.ideal_data import IdealData
+from whipcount.measures.ideal_record import IdealPointSpec, fit_record, load_fit
+from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults
 from whipcount.measures.selection import Selection
 from whipcount.measures.state_dept_check import check_state_dept
 from whipcount.record.codes import DatePrecision, SessionKind, Vote
@@ -38,6 +41,10 @@ __all__ = [
     "ConfigError",
     "DatePrecision",
     "DuplicateRollCallError",
+    "DynamicIdealPoints",
+    "IdealData",
+    "IdealPointResults",
+    "IdealPointSpec",
     "ImportReport",
     "MemberDirectory",
     "NotFoundError",
@@ -61,6 +68,8 @@ __all__ = [
     "align_pair",
     "align_trend",
     "check_state_dept",
+    "fit_record",
     "import_sources",
+    "load_fit",
     "load_matrix",
 ]

@@ -63,7 +63,14 @@ def main() -> None:
 
 
 def _register() -> None:
-    from whipcount.cli import align_cmds, importing, record_cmds, series_cmds, votes_cmds
+    from whipcount.cli import (
+        align_cmds,
+        ideal_cmds,
+        importing,
+        record_cmds,
+        series_cmds,
+        votes_cmds,
+    )
 
     cli.add_command(importing.import_command)
     cli.add_command(record_cmds.record)
@@ -72,6 +79,7 @@ def _register() -> None:
     cli.add_command(votes_cmds.country)
     cli.add_command(votes_cmds.members)
     cli.add_command(align_cmds.align)
+    cli.add_command(ideal_cmds.ideal)
 
 
 _register()

@@ -56,5 +56,6 @@ def print_rows(
         console().print(table)
 
 
-def console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 160)
+def console(*, stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, width=None if stream.isatty() else 160)

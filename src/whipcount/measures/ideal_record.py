@@ -1,0 +1,196 @@
+"""Ideal points of the record: fit, save beside the record, load, and report.
+
+A fit is named by its :class:`IdealPointSpec` (all votes, or one issue code; which
+bridges; a session range) and saved as ``<record>.ideal-<key>.npz`` with the record
+version it was fitted on, so that ``whipcount ideal show`` reads it instantly and a
+new import makes it stale (shown, and refitted on request).  The documents returned
+here are what ``whipcount ideal show --json`` prints (``docs/JSON.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from whipcount.errors import NotFoundError
+from whipcount.measures.ideal_bootstrap import bootstrap
+from whipcount.measures.ideal_data import BRIDGES, Bridges, IdealData, bridge_groups
+from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults, Progress
+from whipcount.record.matrix import load_matrix
+from whipcount.record.reader import ISSUE_CODES
+from whipcount.record.store import connect_readonly, record_version
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class IdealPointSpec:
+    """Which votes a fit scales: an issue code or all, the bridges, a session range."""
+
+    issue: str | None = None
+    bridges: Bridges = "series"
+    first_session: int | None = None
+    last_session: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.issue is not None and self.issue not in ISSUE_CODES:
+            raise NotFoundError(
+                f"no issue code {self.issue!r}; use one of {', '.join(ISSUE_CODES)}"
+            )
+        if self.bridges not in BRIDGES:
+            raise NotFoundError(f"no bridges {self.bridges!r}; use one of {', '.join(BRIDGES)}")
+
+    def key(self) -> str:
+        """File-name key: ``all`` or the issue code, plus a digest of other choices."""
+        name = self.issue or "all"
+        if self == IdealPointSpec(issue=self.issue):
+            return name
+        digest = hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+        return f"{name}-{digest[:8]}"
+
+
+def fit_path(record: Path, spec: IdealPointSpec) -> Path:
+    return record.with_name(f"{record.name}.ideal-{spec.key()}.npz")
+
+
+def build_data(record: Path, spec: IdealPointSpec) -> IdealData:
+    """The observations of ``spec`` from the record's vote matrix."""
+    matrix = load_matrix(record)
+    roll_calls = matrix.roll_calls
+    sessions = roll_calls["session"].to_numpy()
+    rows = np.ones(len(roll_calls), dtype=bool)
+    if spec.issue is not None:
+        rows &= (roll_calls[spec.issue].fillna(0) == 1).to_numpy()
+    if spec.first_session is not None:
+        rows &= sessions >= spec.first_session
+    if spec.last_session is not None:
+        rows &= sessions <= spec.last_session
+    groups = bridge_groups(record, matrix, spec.bridges)
+    return IdealData.from_votes(
+        matrix.votes[rows],
+        sessions[rows],
+        tuple(matrix.members["code"]),
+        groups=None if groups is None else groups[rows],
+    )
+
+
+def fit_record(
+    record: Path,
+    spec: IdealPointSpec = IdealPointSpec(),
+    *,
+    replications: int = 20,
+    seed: int = 0,
+    progress: Progress | None = None,
+    bootstrap_progress: Callable[[int], None] | None = None,
+    **options: Any,
+) -> IdealPointResults:
+    """Fit the model on the record, bootstrap its standard errors, save the result."""
+    version = _version(record)
+    model = DynamicIdealPoints(build_data(record, spec), **options)
+    results = model.fit(progress=progress)
+    if replications:
+        results = bootstrap(
+            model,
+            results,
+            replications=replications,
+            rng=np.random.default_rng(seed),
+            progress=bootstrap_progress,
+        )
+    save_fit(record, spec, results, version=version, seed=seed)
+    return results
+
+
+def save_fit(
+    record: Path, spec: IdealPointSpec, results: IdealPointResults, *, version: int, seed: int
+) -> Path:
+    frame = results.frame()
+    meta = {
+        "record_version": version,
+        "spec": asdict(spec),
+        "options": results.options,
+        "iterations": results.iterations,
+        "converged": results.converged,
+        "seconds": round(results.seconds, 3),
+        "log_posterior": results.log_posterior,
+        "replications": results.replications,
+        "seed": seed,
+        "accuracy": results.accuracy(),
+        "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "summary": results.summary(),
+    }
+    target = fit_path(record, spec)
+    temporary = target.with_name(target.name + ".tmp.npz")
+    np.savez(
+        temporary,
+        member=frame["member"].to_numpy().astype(str),
+        session=frame["session"].to_numpy(),
+        ideal=frame["ideal"].to_numpy(),
+        se=frame["se"].to_numpy(),
+        n_votes=frame["n_votes"].to_numpy(),
+        meta=np.array(json.dumps(meta)),
+    )
+    temporary.replace(target)
+    return target
+
+
+@dataclass(frozen=True)
+class StoredFit:
+    """A saved fit: its table and what produced it."""
+
+    frame: pd.DataFrame  # member, session, ideal, se, n_votes
+    meta: dict[str, Any]
+    current: bool  # fitted on the record's present version
+
+
+def load_fit(record: Path, spec: IdealPointSpec) -> StoredFit | None:
+    path = fit_path(record, spec)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path) as saved:
+            meta = json.loads(str(saved["meta"]))
+            frame = pd.DataFrame(
+                {k: saved[k] for k in ("member", "session", "ideal", "se", "n_votes")}
+            )
+    except (OSError, ValueError, KeyError):
+        return None
+    frame["member"] = frame["member"].astype(object)
+    return StoredFit(frame, meta, meta.get("record_version") == _version(record))
+
+
+def trajectories(fit: StoredFit, members: list[str] | None = None) -> list[Document]:
+    """The ``ideal show --json`` document: ``{iso3, session, ideal, se}`` rows."""
+    frame = fit.frame
+    if members is not None:
+        missing = [m for m in members if m not in set(frame["member"])]
+        if missing:
+            raise NotFoundError(f"no ideal points for {', '.join(missing)} in this fit")
+        frame = frame[frame["member"].isin(members)]
+    frame = frame.sort_values(["member", "session"])
+    return [
+        {
+            "iso3": str(member),
+            "session": int(session),
+            "ideal": round(float(ideal), 4),
+            "se": None if np.isnan(se) else round(float(se), 4),
+        }
+        for member, session, ideal, se in zip(
+            frame["member"], frame["session"], frame["ideal"], frame["se"], strict=True
+        )
+    ]
+
+
+def _version(record: Path) -> int:
+    connection = connect_readonly(record)
+    try:
+        return record_version(connection)
+    finally:
+        connection.close()
