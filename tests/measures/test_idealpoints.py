@@ -172,6 +172,16 @@ def test_real_record_matches_published_estimates(record_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_bridges_from_bsv_pairs_and_series(record_path: Path) -> None:
+    recent = {"first_session": 40, "last_session": 50}
+    items = {
+        bridges: build_data(record_path, IdealPointSpec(bridges=bridges, **recent)).n_items  # type: ignore[arg-type]
+        for bridges in ("none", "bsv", "series")
+    }
+    assert items["none"] > items["bsv"] > items["series"]
+
+
+@pytest.mark.slow
 def test_issue_subset_fit(record_path: Path) -> None:
     spec = IdealPointSpec(issue="hr", first_session=60, last_session=79)
     data = build_data(record_path, spec)
