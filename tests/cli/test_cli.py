@@ -111,8 +111,11 @@ def test_import_command(tmp_path: Path) -> None:
     assert document["roll_calls_added"] == 2
     again = run(record, "import", str(source))
     assert "0 roll calls and 0 votes added" in again.output
+    stale_fit = tmp_path / "r.sqlite.ideal-all.npz"
+    stale_fit.write_bytes(b"a fit of the old record")
     rebuilt = json.loads(run(record, "import", "--rebuild", str(source), "--json").output)
     assert rebuilt["roll_calls_added"] == 2
+    assert not stale_fit.exists()
 
 
 def test_import_refuses_an_unknown_file(tmp_path: Path) -> None:

@@ -191,3 +191,27 @@ def test_issue_subset_fit(record_path: Path) -> None:
     prk = frame[frame["member"] == "PRK"]["ideal"]
     assert usa.mean() > 0 > prk.mean()
     assert spec.key().startswith("hr-")
+
+
+def test_unwritable_folder_is_a_clear_error(
+    simulated: tuple[object, IdealData], tmp_path: Path
+) -> None:
+    from whipcount.errors import ConfigError
+    from whipcount.measures.ideal_record import save_fit
+
+    _, data = simulated
+    results = DynamicIdealPoints(data, max_iter=2).fit()
+    record = tmp_path / "missing-folder" / "record.sqlite"
+    with pytest.raises(ConfigError, match="WHIPCOUNT_RECORD"):
+        save_fit(record, IdealPointSpec(), results, version=1, seed=0)
+
+
+def test_spec_refuses_unknown_choices() -> None:
+    from whipcount.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="issue code"):
+        IdealPointSpec(issue="xx")
+    with pytest.raises(NotFoundError, match="bridges"):
+        IdealPointSpec(bridges="all")  # type: ignore[arg-type]
+    assert IdealPointSpec().key() == "all"
+    assert IdealPointSpec(issue="hr").key() == "hr"

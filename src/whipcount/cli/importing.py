@@ -33,6 +33,8 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, o
     if rebuild:
         for suffix in ("", "-journal", ".matrix.npz"):
             config.record.with_name(config.record.name + suffix).unlink(missing_ok=True)
+        for fit in config.record.parent.glob(config.record.name + ".ideal-*.npz"):
+            fit.unlink()  # version numbers restart with a new record
     show = config.progress and output == "table" and console().is_terminal
     with Progress(
         TextColumn("{task.description}"),

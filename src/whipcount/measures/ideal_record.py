@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from whipcount.errors import NotFoundError
+from whipcount.errors import ConfigError, NotFoundError
 from whipcount.measures.ideal_bootstrap import bootstrap
 from whipcount.measures.ideal_data import BRIDGES, Bridges, IdealData, bridge_groups
 from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults, Progress
@@ -128,16 +128,22 @@ def save_fit(
     }
     target = fit_path(record, spec)
     temporary = target.with_name(target.name + ".tmp.npz")
-    np.savez(
-        temporary,
-        member=frame["member"].to_numpy().astype(str),
-        session=frame["session"].to_numpy(),
-        ideal=frame["ideal"].to_numpy(),
-        se=frame["se"].to_numpy(),
-        n_votes=frame["n_votes"].to_numpy(),
-        meta=np.array(json.dumps(meta)),
-    )
-    temporary.replace(target)
+    try:
+        np.savez(
+            temporary,
+            member=frame["member"].to_numpy().astype(str),
+            session=frame["session"].to_numpy(),
+            ideal=frame["ideal"].to_numpy(),
+            se=frame["se"].to_numpy(),
+            n_votes=frame["n_votes"].to_numpy(),
+            meta=np.array(json.dumps(meta)),
+        )
+        temporary.replace(target)
+    except OSError as error:
+        raise ConfigError(
+            f"cannot save the fit beside the record ({error}); fits live in the record's "
+            "folder, so point WHIPCOUNT_RECORD at a writable copy"
+        ) from error
     return target
 
 
