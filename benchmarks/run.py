@@ -301,6 +301,12 @@ def main() -> None:
         "|---|---:|---:|---|---:|---:|",
     ]
     lines += print_rows(rows)
+    lines += [
+        "",
+        "Ideal points (a full fit, the R peers side by side, and the validation against the",
+        "published estimates) have their own page: `python benchmarks/idealpoints.py --peers`",
+        "writes [IDEALPOINTS.md](IDEALPOINTS.md).",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:

@@ -9,6 +9,9 @@ The public API (kept complete by ``tests/test_exported_members.py``)::
         align_pair(record, "USA", "CHN", selection=Selection(report_year=2023))
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from whipcount.errors import (
     ConfigError,
     DuplicateRollCallError,
@@ -23,9 +26,6 @@ from whipcount.errors import (
     WhipcountError,
 )
 from whipcount.measures.alignment import align_all, align_group, align_pair, align_trend
-from whipcount.measures.ideal_data import IdealData
-from whipcount.measures.ideal_record import IdealPointSpec, fit_record, load_fit
-from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults
 from whipcount.measures.selection import Selection
 from whipcount.measures.state_dept_check import check_state_dept
 from whipcount.record.codes import DatePrecision, SessionKind, Vote
@@ -35,7 +35,29 @@ from whipcount.record.members import MemberDirectory
 from whipcount.record.reader import Record
 from whipcount.settings import Settings
 
+if TYPE_CHECKING:
+    from whipcount.measures.ideal_data import IdealData
+    from whipcount.measures.ideal_record import IdealPointSpec, fit_record, load_fit
+    from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults
+
 __version__ = "0.1.0"
+
+# the ideal-point model loads numba and scipy (half a second): only when first asked for
+_LAZY = {
+    "DynamicIdealPoints": "whipcount.measures.idealpoints",
+    "IdealData": "whipcount.measures.ideal_data",
+    "IdealPointResults": "whipcount.measures.idealpoints",
+    "IdealPointSpec": "whipcount.measures.ideal_record",
+    "fit_record": "whipcount.measures.ideal_record",
+    "load_fit": "whipcount.measures.ideal_record",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'whipcount' has no attribute {name!r}")
+
 
 __all__ = [
     "ConfigError",

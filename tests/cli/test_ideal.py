@@ -47,6 +47,9 @@ def test_show_all_one_session(record_path: Path, tmp_path: Path) -> None:
     assert lines[0] == "iso3,session,ideal,se"
     assert len(lines) > 190
     assert chart.stat().st_size > 10_000
+    crowd = tmp_path / "everyone.png"
+    run(record_path, "ideal", "show", "--all", *RECENT, "--plot", str(crowd))
+    assert crowd.stat().st_size > 10_000
     every = json.loads(run(record_path, "ideal", "show", "--all", *RECENT, "--json").stdout)
     assert len(every) > 1900 and all(r["se"] is None or r["se"] >= 0 for r in every)
 
@@ -65,6 +68,10 @@ def test_errors(record_path: Path) -> None:
     assert unknown.exit_code == 1 and "no member 'Atlantis'" in unknown.output
     bad = run(record_path, "ideal", "show", "USA", "--sessions", "x-y")
     assert bad.exit_code == 2 and "40-79" in bad.output
+    backwards = run(record_path, "ideal", "show", "USA", "--sessions", "79-70")
+    assert backwards.exit_code == 2 and "fitting" not in backwards.output
+    nothing = run(record_path, "ideal", "show", "USA", *RECENT, "--session", "999")
+    assert nothing.exit_code == 0 and "no ideal points in session 999" in nothing.stderr
     plot = run(record_path, "ideal", "show", "USA", *RECENT, "--plot", "chart.gif")
     assert plot.exit_code == 2
     missing = run(Path("/nonexistent/record.sqlite"), "ideal", "fit")

@@ -11,8 +11,10 @@ import click
 
 from whipcount.cli import domain_errors, open_record, settings
 from whipcount.cli.output import output_options, print_json, print_rows
+from whipcount.errors import WhipcountError
 from whipcount.measures.coincidence import FORMULAS
-from whipcount.measures.selection import Selection
+from whipcount.measures.selection import FIRST_YEAR, Selection
+from whipcount.record.reader import Record
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MEASURES = [
@@ -51,8 +53,12 @@ def align() -> None:
 def selection_options(func: F) -> F:
     """Add the roll-call selection options (passed on as one ``selection``)."""
 
-    @click.option("--year", type=int, help="The State Department report's votes of this year.")
-    @click.option("--session", type=int, help="Only this regular session.")
+    @click.option(
+        "--year",
+        type=click.IntRange(min=FIRST_YEAR),
+        help="The State Department report's votes of this year.",
+    )
+    @click.option("--session", type=click.IntRange(min=1), help="Only this regular session.")
     @click.option("--sessions", help="Only these regular sessions, e.g. 70-79.")
     @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only votes on/after it.")
     @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only votes on/before it.")
@@ -86,7 +92,7 @@ def _selection(options: dict[str, Any]) -> Selection:
             final_only=options.pop("final_only"),
             report_year=options.pop("year"),
         )
-    except ValueError as error:
+    except (ValueError, WhipcountError) as error:
         raise click.BadParameter(str(error)) from error
 
 
@@ -128,7 +134,9 @@ def show(ctx: click.Context, /, states: tuple[str, ...], **options: Any) -> None
     Coincidence follows the State Department's formulas (by --formula, else the one of
     --year's report, else votes-only for a pair and state-2022 for --all); the
     consensus count comes from the record where its sources are complete, or from
-    --consensus. Agreement, S-score and kappa leave absences out.
+    --consensus. Agreement, S-score and kappa leave absences out. Notes go to stderr:
+    why nothing was counted, why an including-consensus figure is blank, and which
+    trend period is partial.
     """
     if options["against_all"]:
         _show_all(ctx, states, options)
@@ -147,6 +155,7 @@ def _show_pair(ctx: click.Context, states: tuple[str, ...], options: dict[str, A
         if options["group"]:
             document = align_group(rec, states[0], options["group"], **common)
         else:
+            _distinct(rec, states)
             document = align_pair(rec, states[0], states[1], **common)
     _plot(options["plot"], "plot_pair", document)
     if options["output"] == "json":
@@ -155,6 +164,10 @@ def _show_pair(ctx: click.Context, states: tuple[str, ...], options: dict[str, A
     title = f"{document['a_name']} and {document['b_name']} ({document['formula']})"
     rows = [{"measure": k, "value": document[k]} for k in _MEASURES]
     print_rows(rows, ["measure", "value"], options["output"], title=title)
+    if document["note"]:
+        _note(document["note"])
+    elif document["consensus"]["count"] is None:
+        _note(f"coincidence_with_consensus is blank: {document['consensus']['why']}")
 
 
 def _show_all(ctx: click.Context, states: tuple[str, ...], options: dict[str, Any]) -> None:
@@ -176,6 +189,10 @@ def _show_all(ctx: click.Context, states: tuple[str, ...], options: dict[str, An
     )
     columns = ["country", *document["columns"], "coincidence_pct", "with_consensus_pct"]
     print_rows(document["rows"], columns, options["output"], title=title)
+    if document["note"]:
+        _note(document["note"])
+    elif count is None:
+        _note(f"with_consensus_pct is blank: {document['consensus']['why']}")
 
 
 def _show_trend(ctx: click.Context, states: tuple[str, ...], options: dict[str, Any]) -> None:
@@ -185,6 +202,8 @@ def _show_trend(ctx: click.Context, states: tuple[str, ...], options: dict[str, 
         raise click.UsageError("--consensus is one count; with --by each period has its own")
     _require(states, 1 if options["group"] else 2)
     with open_record(ctx) as rec:
+        if not options["group"]:
+            _distinct(rec, states)
         document = align_trend(
             rec,
             states[0],
@@ -198,10 +217,59 @@ def _show_trend(ctx: click.Context, states: tuple[str, ...], options: dict[str, 
     if options["output"] == "json":
         print_json(document)
         return
-    columns = [document["by"], *_MEASURES]
+    by = document["by"]
     print_rows(
-        document["rows"], columns, options["output"], title=f"{document['a']} and {document['b']}"
+        document["rows"],
+        [by, "partial_period", *_MEASURES],
+        options["output"],
+        title=f"{document['a']} and {document['b']}",
     )
+    if document["note"]:
+        _note(document["note"])
+    _blank_periods(document["rows"], by)
+
+
+def _blank_periods(rows: list[dict[str, Any]], by: str) -> None:
+    """Say why a trend's including-consensus figures are blank (one line per reason,
+    or one line in all when the reasons are many)."""
+    reasons: dict[str, list[int]] = {}
+    for row in rows:
+        if row["consensus"]["count"] is None:
+            reasons.setdefault(str(row["consensus"]["why"]), []).append(row[by])
+    if len(reasons) <= 3:
+        for why, periods in reasons.items():
+            label = by if len(periods) == 1 else f"{by}s"
+            _note(f"coincidence_with_consensus is blank for {label} {_spans(periods)}: {why}")
+        return
+    periods = sorted(p for found in reasons.values() for p in found)
+    _note(
+        f"coincidence_with_consensus is blank for {len(periods)} periods ({by}s "
+        f"{_spans(periods)}): the record's consensus count is unknown there "
+        f"(--json gives each period's reason, consensus.why)"
+    )
+
+
+def _spans(values: list[int]) -> str:
+    """Integers as runs: 1946–1950, 1953."""
+    runs: list[list[int]] = []
+    for value in sorted(values):
+        if runs and value == runs[-1][1] + 1:
+            runs[-1][1] = value
+        else:
+            runs.append([value, value])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def _note(text: str) -> None:
+    click.echo(f"note: {text}", err=True)
+
+
+def _distinct(rec: Record, states: tuple[str, ...]) -> None:
+    """Refuse a pair of one state with itself."""
+    first, second = rec.resolve_member(states[0]), rec.resolve_member(states[1])
+    if first == second:
+        names = "" if states[0] == states[1] == first else f" ({states[0]}, {states[1]})"
+        raise click.UsageError(f"give two different states, not {first} twice{names}")
 
 
 def _require(states: tuple[str, ...], count: int) -> None:

@@ -43,7 +43,10 @@ def spec_options(func: F) -> F:
         show_default=True,
         help="Which repeated resolutions share item parameters.",
     )
-    @click.option("--sessions", help="Only these sessions, e.g. 40-79.")
+    @click.option(
+        "--sessions",
+        help="Fit only these sessions, e.g. 40-79 (a separate fit, on its own scale).",
+    )
     @functools.wraps(func)
     def wrapper(
         *args: Any, issue: str | None, bridges: str, sessions: str | None, **kw: Any
@@ -101,12 +104,15 @@ def show_command(
     """Trajectories of MEMBERS (codes or names), or --all; fits first if needed."""
     if not members and not every:
         raise click.UsageError("give member codes, or --all")
+    _check_suffix(plot)
     record = settings(ctx).record
     with Record(record) as opened:
         codes = None if every else [opened.resolve_member(m) for m in members]
     rows = trajectories(_current_fit(ctx, record, spec), codes)
     if session is not None:
         rows = sorted((r for r in rows if r["session"] == session), key=lambda r: -r["ideal"])
+    if not rows:
+        click.echo(f"no ideal points in session {session} in this fit", err=True)
     if output == "json":
         print_json(rows)
     else:
@@ -133,15 +139,22 @@ def validate_command(ctx: click.Context, spec: IdealPointSpec, output: str) -> N
         rows,
         ["table", "pairs", "sessions", "overall", "within_median", "within_min"],
         output,
-        title="correlation with BSV (overall; median and lowest within a session)",
+        title="correlation with BSV's all-votes estimates "
+        "(overall; median and lowest within a session)",
     )
+    if spec.issue:
+        click.echo(f"note: a fit on issue {spec.issue} against BSV's all-votes estimates", err=True)
 
 
 def _current_fit(ctx: click.Context, record: Path, spec: IdealPointSpec) -> StoredFit:
     stored = load_fit(record, spec)
     if stored is None or not stored.current:
         reason = "no fit yet" if stored is None else "the record changed since the last fit"
-        click.echo(f"{reason}: fitting ideal points (whipcount ideal fit)…", err=True)
+        click.echo(
+            f"{reason}: fitting ideal points with 20 bootstrap replications, a minute or two "
+            "(`whipcount ideal fit --bootstrap N` chooses)…",
+            err=True,
+        )
         _fit(ctx, record, spec, 20, 0, show=True)
         stored = load_fit(record, spec)
     assert stored is not None
@@ -197,15 +210,21 @@ def _session_range(text: str | None) -> tuple[int | None, int | None]:
         return None, None
     first, _, last = text.partition("-")
     try:
-        return int(first), int(last or first)
+        low, high = int(first), int(last or first)
     except ValueError:
-        raise click.BadParameter(
-            "give a session or a range such as 40-79", param_hint="--sessions"
-        ) from None
+        low, high = 0, -1
+    if not 1 <= low <= high:
+        raise click.BadParameter("give a session or a range such as 40-79", param_hint="--sessions")
+    return low, high
 
 
 def _title(spec: IdealPointSpec) -> str:
     return "ideal points" + (f" on issue {spec.issue}" if spec.issue else "")
+
+
+def _check_suffix(path: Path | None) -> None:
+    if path is not None and path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise click.BadParameter("give a .png, .svg or .pdf file", param_hint="--plot")
 
 
 def _plot(
@@ -213,8 +232,6 @@ def _plot(
 ) -> None:
     from whipcount.measures import ideal_charts
 
-    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise click.BadParameter("give a .png, .svg or .pdf file", param_hint="--plot")
     if session is not None:
         ideal_charts.plot_session(rows, path, title=f"{_title(spec)}, session {session}")
     else:

@@ -17,15 +17,22 @@ unweighted, absolute distances, the ordinal yes/abstain/no coding)
     distance on the scale; S runs from −1 to 1 and here equals 2A − 1.
 
 κ (Häge 2011, "Choice or Circumstance? Adjusting Measures of Foreign Policy Similarity
-for Chance Agreement", *Political Analysis* 19(3), 287–305: Cohen's κ for valued
-data with squared distances, as in his replication code for UN votes)
-    κ = 1 − Σₜ (v_at − v_bt)² / D_e,  D_e = Σₜ v_at² + Σₜ v_bt² − (2/n)(Σₜ v_at)(Σₜ v_bt),
-    that is 1 − mean squared distance / (var_a + var_b + (mean_a − mean_b)²), the
-    distance expected if each state voted independently with its own marginal
-    distribution.  κ ≤ 1; 0 is chance agreement.  It is undefined (``None``) when both
-    states cast the same vote on every roll call (D_e = 0; Häge's code sets 0 there).
-    κ does not change under a linear rescaling of the votes, so the 1/2/3 coding gives
-    the same value.
+for Chance Agreement", *Political Analysis* 19(3), 287–305: Cohen's κ as a ratio of
+disagreements, κ = 1 − D_o / D_e, here with squared distances on Voeten's scale)
+    D_o = (1/n) Σₜ (v_at − v_bt)², the observed mean squared distance;
+    D_e = (1/n²) Σₜ Σₛ (v_at − v_bs)², the mean squared distance if each state voted
+    independently with its own marginal distribution of yes, abstain and no;
+    D_e = var_a + var_b + (mean_a − mean_b)² (population moments, divisor n).  In the
+    code both are multiplied by n: κ = 1 − Σₜ (v_at − v_bt)² / (Σₜ v_at² + Σₜ v_bt²
+    − (2/n)(Σₜ v_at)(Σₜ v_bt)).  This is exactly Cohen's weighted κ (Cohen 1968,
+    *Psychological Bulletin* 70(4), 213–220) of the 3 × 3 yes/abstain/no table with
+    quadratic weights (v_i − v_j)², and it equals Lin's concordance correlation
+    (Lin 1989, *Biometrics* 45(1), 255–268), 2·cov_ab / (var_a + var_b +
+    (mean_a − mean_b)²) with divisor-n moments, because D_o = var_a + var_b − 2·cov_ab
+    + (mean_a − mean_b)².  κ ≤ 1; 0 is chance agreement.  It is undefined (``None``)
+    when D_e = 0, that is when both states cast one and the same vote on every roll
+    call.  κ does not change under a linear rescaling of the votes, so the 1/2/3
+    coding gives the same value.
 """
 
 from __future__ import annotations

@@ -11,10 +11,15 @@ contingency`) and reports the State Department's coincidence
   roll call's day, their tables pooled: every member's vote counts once, and the
   consensus resolutions count once per member, C·k with k the group's average size);
 - :func:`align_all` — one state against every member: the report's table;
-- :func:`align_trend` — a pair or a state and a group, period by period.
+- :func:`align_trend` — a pair or a state and a group, period by period: periods with
+  no roll call counted are left out, and a period that runs past the record's last
+  vote is marked ``partial_period``.  A pair is credited the period's full consensus count,
+  as in :func:`align_pair`; only a group's count is scaled by its size.
 
 Results are JSON-ready dicts (shapes in ``docs/JSON.md``); fractions are in [0, 1]
-(S and κ in [−1, 1]), ``null`` where undefined.
+(S and κ in [−1, 1]), ``null`` where undefined.  Each document has a ``note``: why
+nothing was counted ("no roll calls selected", "SSD was not a member in this
+selection"), for a trend that its last period is partial, else ``null``.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from whipcount.measures.selection import (
     period_labels,
     roll_call_mask,
 )
+from whipcount.record.codes import session_span
 from whipcount.record.reader import Record
 
 Document = dict[str, Any]
@@ -79,6 +85,7 @@ def align_pair(
         "b_name": _name(record, code_b),
         "selection": selection.document(),
         **summary(tables[0, 0], chosen, count),
+        "note": empty_note(matrix, mask, [code_a, code_b], int(tables.sum())),
     }
 
 
@@ -99,14 +106,16 @@ def align_group(
     tables = contingency(own, others).sum(axis=1)
     count = _consensus(record, selection, consensus)
     size = _group_size(tables, own)
+    name = group.strip().upper()
     return {
         "a": code_a,
-        "b": group.strip().upper(),
+        "b": name,
         "a_name": _name(record, code_a),
-        "b_name": group.strip().upper(),
+        "b_name": name,
         "group_members": int((others != 0).any(axis=0).sum()),
         "selection": selection.document(),
         **summary(tables[0], _formula(formula, selection, "votes-only"), count, size[0]),
+        "note": empty_note(matrix, mask, [code_a], int(tables.sum()), f"no member of {name}"),
     }
 
 
@@ -138,6 +147,7 @@ def align_all(
         "consensus": count.document(),
         "columns": list(report_columns(tables[:1], chosen)),
         "rows": [{"code": codes[m], "country": names[m], **rows[m]} for m in keep],
+        "note": empty_note(matrix, mask, [code_a], len(keep), "no other member"),
     }
 
 
@@ -152,7 +162,14 @@ def align_trend(
     formula: Formula | None = None,
 ) -> Document:
     """``a`` against ``b`` (or ``group``) period by period, each period with the record's
-    own consensus count for it."""
+    own consensus count for it.
+
+    Periods in which no roll call was counted (before a state joined, before a bloc
+    existed) are left out; ``partial_period`` marks a period that runs past the record's last
+    vote (the current year, say), whose figures cover only part of it.  A pair is
+    credited each period's full consensus count (as :func:`align_pair` is), a group
+    the count times its average size.
+    """
     if (b is None) == (group is None):
         raise ValueError("give either b or group")
     matrix, mask = record.matrix(), roll_call_mask(record, selection)
@@ -162,19 +179,50 @@ def align_trend(
     if group is not None:
         cells = group_cells(matrix, mask, group)
         others = _group_votes(matrix.votes[mask], cells, matrix, code_a)
+        other, codes = group.strip().upper(), [code_a]
+        nobody: str | None = f"no member of {other}"
     else:
-        others = matrix.votes[mask][:, [matrix.column(record.resolve_member(str(b)))]]
+        other = record.resolve_member(str(b))
+        others = matrix.votes[mask][:, [matrix.column(other)]]
+        codes, nobody = [code_a, other], None
     tables = contingency(own, others, index, len(labels)).sum(axis=1)
-    sizes = _group_size(tables, own, index, len(labels))
+    sizes = (
+        _group_size(tables, own, index, len(labels)) if group is not None else np.ones(len(labels))
+    )
     chosen = _formula(formula, selection, "votes-only")
     adoptions = AdoptionIndex.of(record)
+    last_vote = dt.date.fromisoformat(str(matrix.roll_calls["date"].max())[:10])
     rows = []
     for position, label in enumerate(labels.tolist()):
+        if not tables[position].sum():
+            continue  # nothing counted in this period: no row of zeros
         count = consensus_for(adoptions, _narrow(selection, by, int(label)))
         row = summary(tables[position], chosen, count, sizes[position])
-        rows.append({by: int(label), **row})
-    other = group.strip().upper() if group else record.resolve_member(str(b))
-    return {"a": code_a, "b": other, "by": by, "formula": chosen, "rows": rows}
+        partial = _period_end(selection, by, int(label)) > last_vote
+        rows.append({by: int(label), "partial_period": partial, **row})
+    note = empty_note(matrix, mask, codes, len(rows), nobody)
+    if rows and rows[-1]["partial_period"]:
+        note = f"{by} {rows[-1][by]} is partial: the record's last vote is on {last_vote}"
+    return {"a": code_a, "b": other, "by": by, "formula": chosen, "rows": rows, "note": note}
+
+
+def empty_note(
+    matrix: Any, mask: np.ndarray, codes: list[str], counted: int, others: str | None = None
+) -> str | None:
+    """Why nothing was counted (``None`` when something was): no roll call selected,
+    a state not a member on any selected roll call, or no common day."""
+    if counted:
+        return None
+    if not mask.any():
+        return "no roll calls selected"
+    codes = list(dict.fromkeys(codes))
+    outside = [c for c in codes if not (matrix.votes[mask, matrix.column(c)] != 0).any()]
+    if outside:
+        verb = "was" if len(outside) == 1 else "were"
+        return f"{' and '.join(outside)} {verb} not a member in this selection"
+    if others is not None:
+        return f"{others} shared a roll call with {codes[0]} in this selection"
+    return f"{' and '.join(codes)} were never members on the same day in this selection"
 
 
 def summary(
@@ -252,6 +300,14 @@ def _group_size(
     with np.errstate(divide="ignore", invalid="ignore"):
         size: np.ndarray = np.where(rows > 0, tables.sum((-1, -2)) / rows, 0.0)
     return size
+
+
+def _period_end(selection: Selection, by: Period, label: int) -> dt.date:
+    """The last day of a trend's period, within the selection."""
+    end = session_span(label)[1] if by == "session" else dt.date(label, 12, 31)
+    if selection.report_year is not None:
+        end = min(end, dt.date(selection.report_year, 12, 31))
+    return min(end, selection.until) if selection.until else end
 
 
 def _narrow(selection: Selection, by: Period, label: int) -> Selection:

@@ -39,11 +39,15 @@ def plot_table(document: Document, path: Path) -> Path:
 
 
 def plot_trend(document: Document, path: Path) -> Path:
-    """Each measure per period (``align_trend``)."""
+    """Each measure per period (``align_trend``); a partial period (one that runs past
+    the record's last vote) is shaded."""
     by = document["by"]
     periods = [r[by] for r in document["rows"]]
     figure = Figure(figsize=(9, 4.5), layout="constrained")
     axes = figure.add_subplot()
+    for row in document["rows"]:
+        if row.get("partial_period"):
+            axes.axvspan(row[by] - 0.5, row[by] + 0.5, color="0.9", label="partial period")
     for key, label in _MEASURES.items():
         values = [r[key] for r in document["rows"]]
         if any(v is not None for v in values):

@@ -12,9 +12,13 @@ S = I + B ("same").  C is the number of consensus resolutions in the period
 ``votes-only`` and ``state-2016`` (reports up to 2016; 2016 report pp. 4–5, 29–30)
     coincidence = I / (I + O): "the number of identical votes [divided] by the total
     of identical plus opposite votes"; abstentions and absences are left out.  Including
-    consensus, each state is credited a share of the C resolutions by its participation
-    p = (N − X) / N:  (I + C·p) / (I + O + C·p).  The report's table counts I, O, the
-    country's abstentions and absences over the votes where the US voted yes or no.
+    consensus, the report "credits to each country a portion of the [C] consensus
+    resolutions based on its participation in the [N] recorded Plenary votes": the
+    country's own participation p = (N − X_b) / N, X_b the absences of the country (the
+    second state, *b*; the first, *a*, is the United States in the report), whatever
+    *a* did:  (I + C·p) / (I + O + C·p).  This figure is therefore not symmetric in
+    *a* and *b*.  The report's table counts I, O, the country's abstentions and
+    absences over the votes where the US voted yes or no.
 ``state-2017`` (reports 2017–2020; 2019 report pp. 9–10, 2020 report pp. 9–11)
     (S + P/2) / (S + O + P): same = 1 point, partial = ½, opposite = 0, absences
     excluded; including consensus (S + P/2 + C) / (S + O + P + C).
@@ -125,13 +129,15 @@ def coincidence(
     tables: np.ndarray, formula: Formula, consensus: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Coincidence under ``formula`` and including ``consensus`` resolutions (NaN where
-    undefined; the second array is all NaN when ``consensus`` is None)."""
+    undefined; the second array is all NaN when ``consensus`` is None).  For
+    ``votes-only`` and ``state-2016`` the consensus share follows the participation of
+    *b*, the country (the tables' second state), as the 2016 report credits it."""
     c = counts(tables)
     n = c["roll_calls"].astype(float)
     same = (c["identical"] + c["both_abstain"]).astype(float)
     cc = np.nan if consensus is None else float(consensus)
     if formula in ("votes-only", "state-2016"):
-        share = cc * _ratio(n - c["absences"], n)
+        share = cc * _ratio(n - tables[..., :, ABSENT].sum(-1), n)  # b's own participation
         identical = c["identical"].astype(float)
         opposite = c["opposite"].astype(float)
         return (

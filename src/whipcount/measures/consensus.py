@@ -16,7 +16,10 @@ overlaps the period:
    part of the session).
 
 Otherwise the count is unknown (``None``) and the with-consensus figures are null;
-``found`` still says how many adoptions the record holds.  Emergency special and
+``found`` still says how many adoptions the record holds.  A period the record does
+not reach (one that starts after its last vote or resolution, ends before its first,
+runs backwards once clipped to today, or meets no regular session) is unknown too,
+"the period lies outside the record": no count, not a count of 0.  Emergency special and
 special sessions are counted as found (their few resolutions are numbered separately
 and nearly all are recorded votes).  Calendar 2022 gives 244, the figure that
 reproduces the 2022 report's table (whose text says 246); 2023 is unknown because
@@ -82,6 +85,9 @@ class AdoptionIndex:
             session=parts[0], number=parts[1], date=pd.to_datetime(numbered["date"])
         )
         self.numbers = numbered.groupby(["session", "number"])["date"].min().reset_index()
+        days = pd.concat([self.adoptions["date"], roll_calls["date"]]).dropna()
+        self.first_day = dt.date.fromisoformat(str(days.min())[:10])
+        self.last_day = dt.date.fromisoformat(str(days.max())[:10])
         consensus = self.adoptions["adoption_type"] == "Without a vote"
         self.adoptions = self.adoptions[consensus].reset_index(drop=True)
 
@@ -102,7 +108,14 @@ class AdoptionIndex:
         if sessions is not None:
             inside &= self.adoptions["session"].between(*sessions)
         found = int(inside.sum())
-        for session in _overlapping_sessions(start, end, sessions):
+        overlapping = _overlapping_sessions(start, end, sessions)
+        if start > end or start > self.last_day or end < self.first_day or not overlapping:
+            outside = (
+                f"the period lies outside the record (its votes and resolutions run from "
+                f"{self.first_day} to {self.last_day})"
+            )
+            return ConsensusCount(None, "record", found, outside)
+        for session in overlapping:
             why = self._incomplete(session, start, end)
             if why is not None:
                 return ConsensusCount(None, "record", found, why)
@@ -132,6 +145,8 @@ class AdoptionIndex:
 def _overlapping_sessions(
     start: dt.date, end: dt.date, sessions: tuple[int, int] | None
 ) -> list[int]:
+    if start > end:
+        return []
     first, last = max(1, start.year - 1946), end.year - 1945
     found = [s for s in range(first, last + 1) if _overlaps(session_span(s), start, end)]
     if sessions is not None:

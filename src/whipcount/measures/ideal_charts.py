@@ -12,16 +12,22 @@ from typing import Any
 from matplotlib.figure import Figure
 
 Row = dict[str, Any]
+_LEGEND_MAX = 12
 
 
 def plot_trajectories(rows: list[Row], path: Path, *, title: str) -> Path:
     """One line per member over sessions, shaded +-1.96 standard errors."""
     figure = Figure(figsize=(9, 4.8), layout="constrained")
     axes = figure.add_subplot()
-    for member in sorted({r["iso3"] for r in rows}):
+    members = sorted({r["iso3"] for r in rows})
+    many = len(members) > _LEGEND_MAX  # then thin grey lines, no legend, no bands
+    for member in members:
         mine = [r for r in rows if r["iso3"] == member]
         sessions = [r["session"] for r in mine]
         ideal = [r["ideal"] for r in mine]
+        if many:
+            axes.plot(sessions, ideal, color="grey", linewidth=0.4, alpha=0.6)
+            continue
         (line,) = axes.plot(sessions, ideal, label=member, linewidth=1.4)
         if all(r["se"] is not None for r in mine):
             low = [r["ideal"] - 1.96 * r["se"] for r in mine]
@@ -30,8 +36,9 @@ def plot_trajectories(rows: list[Row], path: Path, *, title: str) -> Path:
     axes.axhline(0, color="grey", linewidth=0.5)
     axes.set_xlabel("session (1 = 1946)")
     axes.set_ylabel("ideal point (United States > 0)")
-    axes.set_title(title)
-    axes.legend(fontsize="small", ncols=2 if len({r["iso3"] for r in rows}) > 8 else 1)
+    axes.set_title(f"{title} ({len(members)} members)" if many else title)
+    if not many:
+        axes.legend(fontsize="small", ncols=2 if len(members) > 6 else 1)
     figure.savefig(path)
     return path
 

@@ -12,21 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from whipcount.errors import ConfigError, NotFoundError
-from whipcount.measures.ideal_bootstrap import bootstrap
 from whipcount.measures.ideal_data import BRIDGES, Bridges, IdealData, bridge_groups
-from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults, Progress
 from whipcount.record.matrix import load_matrix
 from whipcount.record.reader import ISSUE_CODES
 from whipcount.record.store import connect_readonly, record_version
+
+if TYPE_CHECKING:  # the model loads numba and scipy: imported when a fit runs
+    from whipcount.measures.idealpoints import IdealPointResults, Progress
 
 Document = dict[str, Any]
 
@@ -61,6 +63,15 @@ def fit_path(record: Path, spec: IdealPointSpec) -> Path:
     return record.with_name(f"{record.name}.ideal-{spec.key()}.npz")
 
 
+def check_writable(record: Path) -> None:
+    """Fail before a fit, not after it, if the fit could not be saved."""
+    if not os.access(record.parent, os.W_OK):
+        raise ConfigError(
+            f"cannot save fits beside the record: {record.parent} is not writable; "
+            "point WHIPCOUNT_RECORD at a writable copy"
+        )
+
+
 def build_data(record: Path, spec: IdealPointSpec) -> IdealData:
     """The observations of ``spec`` from the record's vote matrix."""
     matrix = load_matrix(record)
@@ -93,7 +104,11 @@ def fit_record(
     **options: Any,
 ) -> IdealPointResults:
     """Fit the model on the record, bootstrap its standard errors, save the result."""
+    from whipcount.measures.ideal_bootstrap import bootstrap
+    from whipcount.measures.idealpoints import DynamicIdealPoints
+
     version = _version(record)
+    check_writable(record)
     model = DynamicIdealPoints(build_data(record, spec), **options)
     results = model.fit(progress=progress)
     if replications:

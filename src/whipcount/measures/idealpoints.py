@@ -23,7 +23,7 @@ bloc of the 1960s-80s, alone on a hundred roll calls a session) several units be
 everyone else, while BSV's posterior means keep them beside the Non-Aligned states;
 with it, the estimates match BSV's (docs/METHODS.md, "Ideal points").  The defaults
 (``omega^2 = 0.004``, ``sigma_p^2 = sigma_0^2 = sigma_beta^2 = 1``) were chosen on that
-validation grid (``benchmarks/idealpoints_validation.py``).
+validation grid (``benchmarks/idealpoints.py``, ``benchmarks/IDEALPOINTS.md``).
 
 BSV sample their posterior by MCMC; here the posterior is maximised (MAP) by
 alternating block Newton steps (:mod:`whipcount.measures.ideal_newton`), the EM-style

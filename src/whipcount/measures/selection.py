@@ -37,6 +37,8 @@ Period = Literal["session", "year"]
 
 #: The last year whose report used the old selection (the fall part of one session).
 LAST_FALL_SESSION_REPORT = 2016
+#: The first year of General Assembly votes (the first regular session opened in 1946).
+FIRST_YEAR = 1946
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +49,8 @@ class Selection:
     special sessions count under the regular session in progress); ``since`` and
     ``until`` are inclusive days (approximate dates count only when their whole
     session falls inside); ``report_year`` is the State Department report's own
-    selection for that year.
+    selection for that year.  Sessions are numbered from 1 and years start in 1946;
+    anything earlier raises :class:`~whipcount.errors.NotFoundError`.
     """
 
     sessions: tuple[int, int] | None = None
@@ -60,6 +63,16 @@ class Selection:
     report_year: int | None = None
 
     def __post_init__(self) -> None:
+        if self.sessions is not None and min(self.sessions) < 1:
+            raise NotFoundError(
+                f"no regular session {min(self.sessions)}: sessions are numbered from 1 "
+                f"(the first opened in {FIRST_YEAR})"
+            )
+        if self.report_year is not None and self.report_year < FIRST_YEAR:
+            raise NotFoundError(
+                f"no votes in {self.report_year}: the General Assembly's votes begin in "
+                f"{FIRST_YEAR}"
+            )
         if self.sessions is not None and self.sessions[0] > self.sessions[1]:
             raise ValueError("the session range runs backwards")
         if self.since and self.until and self.since > self.until:
