@@ -142,9 +142,53 @@ def test_check_state_dept(record_path: Path, raw: Path, tmp_path: Path) -> None:
         (["align", "USA", "CHN", "--plot", "chart.txt"], ".png, .svg or .pdf"),
         (["align", "USA", "CHN", "--series", "nope"], "no series 'nope'"),
         (["align", "check-state-dept", "--year", "2018"], "no reference table"),
+        (["align", "USA", "CHN", "--session", "0"], "0 is not in the range x>=1"),
+        (["align", "USA", "CHN", "--sessions", "0-3"], "no regular session 0"),
+        (["align", "USA", "CHN", "--year", "1945"], "1945 is not in the range x>=1946"),
+        (["align", "USA", "CHN", "--year", "1900"], "1900 is not in the range x>=1946"),
+        (["align", "USA", "USA"], "give two different states, not USA twice"),
+        (["align", "usa", "United States", "--by", "year"], "not USA twice"),
     ],
 )
 def test_wrong_inputs_are_refused(record_path: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(cli, ["--record", str(record_path), *args])
     assert result.exit_code != 0 and message in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_empty_results_are_explained_on_stderr(record_path: Path) -> None:
+    before = run(record_path, "align", "SSD", "USA", "--session", "60")
+    assert before.exit_code == 0 and "SSD was not a member in this selection" in before.stderr
+    future = run(record_path, "align", "USA", "CHN", "--since", "2030-01-01")
+    assert "no roll calls selected" in future.stderr
+    table = run(record_path, "align", "--all", "--year", "2030", "--csv")
+    assert table.stdout.splitlines()[1:] == [] and "no roll calls selected" in table.stderr
+    document = json.loads(run(record_path, "align", "--all", "--year", "2030", "--json").stdout)
+    assert document["note"] == "no roll calls selected"
+    assert document["consensus"]["count"] is None  # not a count of 0
+    assert document["consensus"]["why"].startswith("the period lies outside the record")
+    counted = run(record_path, "align", "USA", "CHN", "--year", "2022")
+    assert counted.stderr == ""  # nothing to explain
+
+
+def test_blank_consensus_figures_are_explained(record_path: Path) -> None:
+    pair = run(record_path, "align", "USA", "GBR", "--year", "2023")
+    assert "coincidence_with_consensus is blank: A/RES/78/258 is missing" in pair.stderr
+    table = run(record_path, "align", "--all", "--year", "2023", "--csv")
+    assert "with_consensus_pct is blank: A/RES/78/258 is missing" in table.stderr
+    trend = run(record_path, "align", "USA", "CHN", "--by", "year", "--sessions", "77-78")
+    assert "coincidence_with_consensus is blank for year" in trend.stderr
+    assert "A/RES/78/258" in trend.stderr
+
+
+def test_trends_drop_empty_periods_and_mark_the_partial_one(record_path: Path) -> None:
+    result = run(record_path, "align", "USA", "--group", "EU", "--by", "year", "--csv")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("year,partial_period,roll_calls,")
+    assert lines[1].startswith("1958,False,") and not any(x.startswith("1964,") for x in lines)
+    assert lines[-1].split(",")[1] == "True" and "is partial" in result.stderr
+    rows = json.loads(
+        run(record_path, "align", "USA", "--group", "EU", "--by", "year", "--json").stdout
+    )["rows"]
+    assert all(r["roll_calls"] > 0 for r in rows)
+    assert [r["partial_period"] for r in rows].count(True) == 1

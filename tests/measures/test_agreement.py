@@ -85,3 +85,25 @@ def test_identical_votes_agree_fully(votes: list[int]) -> None:
     got = indices(votes, votes)
     assert got["agreement"] == 1.0 and got["s_score"] == 1.0
     assert np.isnan(got["kappa"]) if len(set(votes)) == 1 else got["kappa"] == pytest.approx(1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs)
+def test_kappa_is_cohens_weighted_kappa_with_quadratic_weights(
+    pair: tuple[list[int], list[int]],
+) -> None:
+    """The textbook weighted κ of the 3 × 3 table: 1 − Σ w·observed / Σ w·expected."""
+    tables = contingency(
+        np.array(pair[0], dtype=np.int8), np.array(pair[1], dtype=np.int8)[:, None]
+    )
+    observed = tables[0, 0][:3, :3].astype(float)  # yes, abstain, no (absent left out)
+    n = observed.sum()
+    expected = np.outer(observed.sum(1), observed.sum(0)) / n if n else observed
+    scores = np.array([1.0, 0.5, 0.0])
+    weights = (scores[:, None] - scores[None, :]) ** 2
+    got = indices(pair[0], pair[1])["kappa"]
+    if n == 0 or (weights * expected).sum() < 1e-12:
+        assert np.isnan(got)
+    else:
+        wanted = 1 - (weights * observed).sum() / (weights * expected).sum()
+        assert got == pytest.approx(wanted, abs=1e-9)

@@ -8,7 +8,9 @@ import time
 import pytest
 
 from whipcount.errors import NotFoundError
+from whipcount.measures import alignment
 from whipcount.measures.alignment import align_all, align_group, align_pair, align_trend
+from whipcount.measures.consensus import given
 from whipcount.measures.selection import Selection
 from whipcount.record.members import directory
 from whipcount.record.reader import Record
@@ -112,3 +114,53 @@ def test_trend_by_year(record: Record) -> None:
     assert group["b"] == "EU" and group["rows"][0]["session"] >= 1
     with pytest.raises(ValueError, match="either"):
         align_trend(record, "USA", by="year")
+
+
+def test_a_pair_trend_credits_the_full_consensus_count(
+    record: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # South Sudan joined on 14 July 2011: in 2011 it was a member on part of the US's
+    # roll calls only; the pair is still credited the whole count, as align_pair does
+    monkeypatch.setattr(alignment, "consensus_for", lambda index, selection: given(100))
+    year = Selection(since=dt.date(2011, 1, 1), until=dt.date(2011, 12, 31))
+    trend = align_trend(record, "USA", "SSD", by="year", selection=year)
+    pair = align_pair(record, "USA", "SSD", selection=year, consensus=100)
+    (row,) = trend["rows"]
+    assert row["year"] == 2011 and row["roll_calls"] == pair["roll_calls"] > 0
+    assert row["coincidence_with_consensus"] == pair["coincidence_with_consensus"]
+    # a group's count is still scaled by its size (C·k)
+    group = align_trend(record, "USA", group="EU", by="year", selection=year)
+    single = align_group(record, "USA", "EU", selection=year, consensus=100)
+    assert group["rows"][0]["coincidence_with_consensus"] == single["coincidence_with_consensus"]
+
+
+def test_trends_leave_out_empty_periods_and_mark_the_partial_one(record: Record) -> None:
+    eu = align_trend(record, "USA", group="EU", by="year")
+    years = [r["year"] for r in eu["rows"]]
+    assert years[0] == 1958 and 1964 not in years  # no EEC before 1958, no votes in 1964
+    assert all(r["roll_calls"] > 0 for r in eu["rows"])
+    last_vote = record.matrix().roll_calls["date"].max()
+    assert [r["year"] for r in eu["rows"] if r["partial_period"]] == [int(last_vote[:4])]
+    assert (
+        eu["note"] == f"year {last_vote[:4]} is partial: the record's last vote is on {last_vote}"
+    )
+    closed = align_trend(record, "USA", "CHN", by="session", selection=Selection(sessions=(76, 77)))
+    assert not any(r["partial_period"] for r in closed["rows"]) and closed["note"] is None
+    joined = align_trend(record, "USA", "SSD", by="year", selection=Selection(sessions=(60, 70)))
+    assert joined["rows"][0]["year"] == 2011  # South Sudan's first year
+
+
+def test_empty_results_say_why(record: Record) -> None:
+    before = align_pair(record, "SSD", "USA", selection=Selection(sessions=(60, 60)))
+    assert before["roll_calls"] == 0 and before["note"] == "SSD was not a member in this selection"
+    future = Selection(since=dt.date(2030, 1, 1))
+    assert align_pair(record, "USA", "CHN", selection=future)["note"] == "no roll calls selected"
+    table = align_all(record, selection=Selection(report_year=2030))
+    assert table["rows"] == [] and table["note"] == "no roll calls selected"
+    assert table["consensus"]["count"] is None  # not a guessed 0
+    eu = align_group(record, "USA", "EU", selection=Selection(sessions=(1, 1)))
+    assert eu["note"] == "no member of EU shared a roll call with USA in this selection"
+    trend = align_trend(record, "SSD", "USA", by="year", selection=Selection(sessions=(60, 60)))
+    assert trend["rows"] == [] and trend["note"] == "SSD was not a member in this selection"
+    counted = align_pair(record, "USA", "CHN", selection=Selection(report_year=2022))
+    assert counted["note"] is None

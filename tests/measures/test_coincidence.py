@@ -46,8 +46,8 @@ def test_counts_of_the_example() -> None:
 @pytest.mark.parametrize(
     ("formula", "value", "with_consensus"),
     [
-        ("votes-only", 2 / 3, 8 / 9),  # p = 6/10, C·p = 6: (2 + 6) / (3 + 6)
-        ("state-2016", 2 / 3, 8 / 9),
+        ("votes-only", 2 / 3, 9 / 10),  # b's own p = 7/10, C·p = 7: (2 + 7) / (3 + 7)
+        ("state-2016", 2 / 3, 9 / 10),
         ("state-2017", 4 / 6, 14 / 16),  # (3 + 2/2) / (3 + 1 + 2); + 10 each
         ("state-2021", 7 / 10, 17 / 20),  # absent as abstain: S' = 5, P' = 4
         ("state-2022", 6 / 10, 16 / 20),  # 3 + 2/2 + 4/2 over 10
@@ -57,6 +57,21 @@ def test_formulas_on_the_example(formula: str, value: float, with_consensus: flo
     got, got_with = coincidence(table(EXAMPLE_A, EXAMPLE_B), formula, 10)  # type: ignore[arg-type]
     assert float(got) == pytest.approx(value)
     assert float(got_with) == pytest.approx(with_consensus)
+
+
+@pytest.mark.parametrize("formula", ["votes-only", "state-2016"])
+def test_2016_credit_follows_the_countrys_own_participation(formula: str) -> None:
+    # the report credits "each country ... based on its participation": b's absences
+    # only (3 of 10 here), not the pair's (4 of 10); a's own are 2 of 10
+    forward = coincidence(table(EXAMPLE_A, EXAMPLE_B), formula, 10)  # type: ignore[arg-type]
+    backward = coincidence(table(EXAMPLE_B, EXAMPLE_A), formula, 10)  # type: ignore[arg-type]
+    assert float(forward[1]) == pytest.approx((2 + 7) / (3 + 7))
+    assert float(backward[1]) == pytest.approx((2 + 8) / (3 + 8))
+    # the US's own absences do not lower a fully present country's share (p = 1, not ½)
+    us = np.array([Y, N, X, X], dtype=np.int8)
+    country = np.array([Y, Y, Y, A], dtype=np.int8)
+    _, with_consensus = coincidence(table(us, country), formula, 4)  # type: ignore[arg-type]
+    assert float(with_consensus) == pytest.approx((1 + 4) / (2 + 4))
 
 
 def test_without_a_consensus_count_the_figure_is_undefined() -> None:
@@ -126,7 +141,9 @@ def test_coincidence_is_a_share(
 def test_coincidence_is_symmetric(pair: tuple[np.ndarray, np.ndarray], formula: str) -> None:
     forward = coincidence(table(*pair), formula, 7)  # type: ignore[arg-type]
     backward = coincidence(table(pair[1], pair[0]), formula, 7)  # type: ignore[arg-type]
-    np.testing.assert_allclose(forward, backward, equal_nan=True)
+    # up to 2016 the consensus share follows the second state's own participation
+    shown = 1 if formula in ("votes-only", "state-2016") else 2
+    np.testing.assert_allclose(forward[:shown], backward[:shown], equal_nan=True)
 
 
 @settings(max_examples=100, deadline=None)

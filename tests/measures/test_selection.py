@@ -59,6 +59,24 @@ def test_wrong_selections_are_refused(record: Record) -> None:
         Selection(since=dt.date(2020, 1, 2), until=dt.date(2020, 1, 1))
 
 
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"sessions": (0, 0)}, "no regular session 0"),
+        ({"sessions": (0, 3)}, "no regular session 0"),
+        ({"sessions": (-2, 5)}, "no regular session -2"),
+        ({"report_year": 1945}, "no votes in 1945"),
+        ({"report_year": 1900}, "no votes in 1900"),
+    ],
+)
+def test_sessions_before_the_first_and_years_before_1946_are_refused(
+    fields: dict[str, object], message: str
+) -> None:
+    with pytest.raises(NotFoundError, match=message):
+        Selection(**fields)  # type: ignore[arg-type]
+    assert Selection(sessions=(1, 1), report_year=1946).sessions == (1, 1)
+
+
 def test_group_cells_follow_dated_memberships(record: Record) -> None:
     matrix = record.matrix()
     rows = report_year_mask(matrix, 2019) | report_year_mask(matrix, 2021)
@@ -99,3 +117,24 @@ def test_consensus_counts_come_from_complete_sources_only(record: Record) -> Non
 def test_masks_are_boolean_rows(record: Record) -> None:
     mask = roll_call_mask(record, Selection(report_year=2023))
     assert mask.dtype == np.bool_ and mask.shape == (record.matrix().shape[0],)
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        Selection(report_year=2030),
+        Selection(sessions=(120, 120)),
+        Selection(since=dt.date(2030, 1, 1)),
+        Selection(until=dt.date(1940, 1, 1)),
+        Selection(until=dt.date(1945, 12, 31)),  # before the first session opened
+    ],
+)
+def test_periods_outside_the_record_have_no_consensus_count(
+    record: Record, selection: Selection
+) -> None:
+    index = AdoptionIndex.of(record)
+    after = Selection(since=index.last_day + dt.timedelta(days=1))  # after its last vote
+    for chosen in (selection, after):
+        count = consensus_for(index, chosen)
+        assert count.count is None and count.source == "record"  # never a guessed 0
+        assert str(count.why).startswith("the period lies outside the record")

@@ -62,6 +62,16 @@ def test_2019_2020_and_2016_differ_for_want_of_votes(record: Record, reference: 
     assert [r["year"] for r in summary_rows(document)] == [2016, 2019, 2020]
 
 
+def test_2016_credits_each_country_by_its_own_participation(
+    record: Record, reference: Path
+) -> None:
+    year = check_year(record, reference, 2016)
+    assert year["formula"] == "state-2016" and year["consensus"]["report"] == 162
+    # 18 rows with the country's participation (15 with the pair's); the record's
+    # selection has 114 votes against the report's 112, so the rest cannot match
+    assert year["with_consensus_matched"] == {"record": None, "report": 18}
+
+
 def test_markdown_page(record: Record, reference: Path) -> None:
     document = check_state_dept(record, reference, (2021, 2022, 2023))
     page = to_markdown(document, "whipcount align check-state-dept")

@@ -13,8 +13,8 @@ contingency`) and reports the State Department's coincidence
 - :func:`align_all` — one state against every member: the report's table;
 - :func:`align_trend` — a pair or a state and a group, period by period: periods with
   no roll call counted are left out, and a period that runs past the record's last
-  vote is marked ``partial_period``.  A pair is credited the period's full consensus count,
-  as in :func:`align_pair`; only a group's count is scaled by its size.
+  vote is marked ``partial_period``.  A pair is credited the period's full consensus
+  count, as in :func:`align_pair`; only a group's count is scaled by its size.
 
 Results are JSON-ready dicts (shapes in ``docs/JSON.md``); fractions are in [0, 1]
 (S and κ in [−1, 1]), ``null`` where undefined.  Each document has a ``note``: why
@@ -165,10 +165,10 @@ def align_trend(
     own consensus count for it.
 
     Periods in which no roll call was counted (before a state joined, before a bloc
-    existed) are left out; ``partial_period`` marks a period that runs past the record's last
-    vote (the current year, say), whose figures cover only part of it.  A pair is
-    credited each period's full consensus count (as :func:`align_pair` is), a group
-    the count times its average size.
+    existed) are left out; ``partial_period`` marks a period that runs past the
+    record's last vote (the current year, say), whose figures cover only part of it.
+    A pair is credited each period's full consensus count (as :func:`align_pair` is),
+    a group the count times its average size.
     """
     if (b is None) == (group is None):
         raise ValueError("give either b or group")
