@@ -44,6 +44,14 @@ from whipcount.measures.idealpoints import DynamicIdealPoints  # noqa: E402
 from whipcount.record.matrix import load_matrix  # noqa: E402
 from whipcount.settings import Settings  # noqa: E402
 
+PEER_NOTE = (
+    "Peer settings and caveats are in [PEERS.md](PEERS.md): both peers are binary models "
+    "(abstain counted as no); pscl runs 10,000 iterations (burn-in 5,000, thin 100), "
+    "MCMCdynamicIRT1d only 150 (enough for the ordering, not for the scale); whipcount "
+    "runs its own ordinal model on the same votes. `r` is the correlation of the two sets "
+    "of estimates."
+)
+
 _FIT = """
 import sys, time
 from pathlib import Path
@@ -212,7 +220,7 @@ def markdown(results: dict[str, Any]) -> str:
                     f"| {p['peer']} | {p['peer_seconds']} | {p['whipcount_seconds']} | "
                     f"{p['ratio']} | {p['correlation']} | {p['pairs']} |"
                 )
-        lines.append("")
+        lines += ["", PEER_NOTE, ""]
     lines += [
         "## Against the published BSV estimates",
         "",

@@ -35,12 +35,13 @@ _HALVINGS = 12
 
 @dataclass(frozen=True)
 class Priors:
-    """Prior variances: first position, per-session evolution, item parameters."""
+    """Prior variances: first position, per-session step, item parameters, and the
+    per-session normal term (``inf``: none, BSV's pure random walk)."""
 
     initial_variance: float = 1.0
-    evolution_variance: float = 0.1
-    item_variance: float = 25.0
-    position_variance: float = np.inf
+    evolution_variance: float = 0.004
+    item_variance: float = 1.0
+    position_variance: float = 1.0
 
 
 @dataclass
@@ -162,7 +163,7 @@ def item_step(objective: Objective, state: State) -> State:
         axis=1,
     )
     neg_hess += np.eye(3) * v
-    _tie_cutpoints(grad, neg_hess, objective.binary, state, v)
+    _tie_cutpoints(grad, neg_hess, objective.binary)
     delta = np.linalg.solve(neg_hess, grad[:, :, None])[:, :, 0]
     delta[objective.binary, 2] = delta[objective.binary, 1]
 
@@ -176,9 +177,7 @@ def item_step(objective: Objective, state: State) -> State:
     return moved
 
 
-def _tie_cutpoints(
-    grad: np.ndarray, neg_hess: np.ndarray, binary: np.ndarray, state: State, v: float
-) -> None:
+def _tie_cutpoints(grad: np.ndarray, neg_hess: np.ndarray, binary: np.ndarray) -> None:
     """For items without abstentions, step in one cutpoint ``tau = tau1 = tau2``
     (the binary probit): chain rule on ``(beta, tau)``; ``tau2`` follows ``tau1``."""
     g, h = grad[binary], neg_hess[binary]

@@ -279,7 +279,7 @@ def _principal_component(data: IdealData) -> np.ndarray:
 
 
 def _start_state(start: IdealPointResults) -> State:
-    return State(start.x.copy(), start.beta.copy(), start.t1.copy(), start.t2.copy())
+    return State(start.x, start.beta, start.t1, start.t2).copy()
 
 
 def _polarised(state: State, data: IdealData, anchor: str) -> State:
