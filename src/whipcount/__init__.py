@@ -9,8 +9,9 @@ The public API (kept complete by ``tests/test_exported_members.py``)::
         align_pair(record, "USA", "CHN", selection=Selection(report_year=2023))
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from whipcount.errors import (
     ConfigError,
@@ -35,7 +36,7 @@ from whipcount.record.members import MemberDirectory
 from whipcount.record.reader import Record
 from whipcount.settings import Settings
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from whipcount.measures.ideal_data import IdealData
     from whipcount.measures.ideal_record import IdealPointSpec, fit_record, load_fit
     from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults
@@ -53,10 +54,14 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        return getattr(_importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'whipcount' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
