@@ -66,12 +66,13 @@ print(loaded - start, time.perf_counter() - loaded)
 """
 
 VARIANTS: list[tuple[str, dict[str, Any], str]] = [
-    ("default", {}, "series"),
+    ("default", {}, "both"),
     ("pure random walk (BSV/dynIRT priors)",
-     {"position_variance": np.inf, "item_variance": 25.0, "evolution_variance": 0.1}, "series"),
-    ("omega^2 = 0.1", {"evolution_variance": 0.1}, "series"),
-    ("omega^2 = 0.01", {"evolution_variance": 0.01}, "series"),
-    ("omega^2 = 0.002", {"evolution_variance": 0.002}, "series"),
+     {"position_variance": np.inf, "item_variance": 25.0, "evolution_variance": 0.1}, "both"),
+    ("omega^2 = 0.1", {"evolution_variance": 0.1}, "both"),
+    ("omega^2 = 0.01", {"evolution_variance": 0.01}, "both"),
+    ("omega^2 = 0.002", {"evolution_variance": 0.002}, "both"),
+    ("the record's series as bridges", {}, "series"),
     ("BSV's matched pairs as bridges", {}, "bsv"),
     ("no bridges", {}, "none"),
 ]  # fmt: skip

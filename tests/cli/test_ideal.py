@@ -23,7 +23,7 @@ def test_fit_then_show(record_path: Path, tmp_path: Path) -> None:
     assert fitted.exit_code == 0, fitted.output
     meta = json.loads(fitted.stdout)
     assert meta["converged"] and meta["replications"] == 2
-    assert meta["spec"] == {"issue": None, "bridges": "series", "first_session": 70,
+    assert meta["spec"] == {"issue": None, "bridges": "both", "first_session": 70,
                             "last_session": 79}  # fmt: skip
     shown = run(record_path, "ideal", "show", "USA", "Russia", *RECENT, "--json")
     rows = json.loads(shown.stdout)

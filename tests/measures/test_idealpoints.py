@@ -176,9 +176,9 @@ def test_bridges_from_bsv_pairs_and_series(record_path: Path) -> None:
     recent = {"first_session": 40, "last_session": 50}
     items = {
         bridges: build_data(record_path, IdealPointSpec(bridges=bridges, **recent)).n_items  # type: ignore[arg-type]
-        for bridges in ("none", "bsv", "series")
+        for bridges in ("none", "bsv", "series", "both")
     }
-    assert items["none"] > items["bsv"] > items["series"]
+    assert items["none"] > items["bsv"] > items["series"] > items["both"]
 
 
 @pytest.mark.slow

@@ -39,7 +39,7 @@ def spec_options(func: F) -> F:
     @click.option(
         "--bridges",
         type=click.Choice(BRIDGES),
-        default="series",
+        default="both",
         show_default=True,
         help="Which repeated resolutions share item parameters.",
     )

@@ -7,8 +7,8 @@ are missing, as in Bailey, Strezhnev and Voeten 2017):
 - ``item``: the item (parameter group) of the vote.  A roll call is its own item unless
   it belongs to a *bridge*: roll calls on the same resolution repeated across sessions
   share one item, so that their votes tie the sessions' scales together (BSV's
-  "identical resolutions", section 3).  Bridges come from the record's series, or from
-  BSV's own list of matched pairs, or are switched off.
+  "identical resolutions", section 3).  Bridges come from the record's series, from
+  BSV's own list of matched pairs, from both (the default), or are switched off.
 - ``slot``: the member-period: every member holds one position per session from its
   first to its last session with a vote in the data (sessions without votes in between,
   such as South Africa's 1974-1993, are carried by the random walk).
@@ -32,8 +32,8 @@ from whipcount.record.codes import Vote
 from whipcount.record.matrix import VoteMatrix
 from whipcount.record.store import connect_readonly
 
-Bridges = Literal["series", "bsv", "none"]
-BRIDGES: tuple[Bridges, ...] = ("series", "bsv", "none")
+Bridges = Literal["both", "series", "bsv", "none"]
+BRIDGES: tuple[Bridges, ...] = ("both", "series", "bsv", "none")
 
 _CATEGORY = np.full(16, -1, dtype=np.int8)
 _CATEGORY[int(Vote.NO)] = 0
@@ -171,31 +171,43 @@ def _slots(
 
 
 def bridge_groups(record: Path, matrix: VoteMatrix, bridges: Bridges) -> np.ndarray | None:
-    """Bridge label per matrix row (-1: none), from the record's series or BSV's pairs."""
+    """Bridge label per matrix row (-1: none): roll calls linked, directly or through
+    others, by the record's series, BSV's matched pairs, or both."""
     if bridges == "none":
         return None
     connection = connect_readonly(record)
     try:
-        linked = _series_labels(connection) if bridges == "series" else _bsv_labels(connection)
+        pairs = []
+        if bridges in ("series", "both"):
+            pairs += _series_pairs(connection)
+        if bridges in ("bsv", "both"):
+            pairs += _bsv_pairs(connection)
     finally:
         connection.close()
-    labels = pd.Series(linked).reindex(matrix.roll_calls["rc"].to_numpy())
+    labels = pd.Series(_components(pairs)).reindex(matrix.roll_calls["rc"].to_numpy())
     out: np.ndarray = labels.fillna(-1).to_numpy(dtype=np.int64)
     return out
 
 
-def _series_labels(connection: sqlite3.Connection) -> dict[int, int]:
-    rows = connection.execute("SELECT rc, series_id FROM series_members").fetchall()
-    codes, _ = pd.factorize(pd.Series([s for _, s in rows], dtype=object))
-    return {rc: int(code) for (rc, _), code in zip(rows, codes, strict=True)}
+def _series_pairs(connection: sqlite3.Connection) -> list[tuple[int, int]]:
+    """Each instance of a series paired with the series' first roll call."""
+    rows = connection.execute(
+        "SELECT rc, MIN(rc) OVER (PARTITION BY series_id) FROM series_members"
+    ).fetchall()
+    return [(rc, first) for rc, first in rows]
 
 
-def _bsv_labels(connection: sqlite3.Connection) -> dict[int, int]:
-    """Connected components of BSV's matched pairs (transitively identical votes)."""
-    pairs = connection.execute(
+def _bsv_pairs(connection: sqlite3.Connection) -> list[tuple[int, int]]:
+    """BSV's matched pairs (``Matches.csv``), as record roll calls."""
+    rows = connection.execute(
         "SELECT a.rc, b.rc FROM reference_matches m JOIN roll_calls a ON a.rcid = m.rcid1 "
         "JOIN roll_calls b ON b.rcid = m.rcid2"
     ).fetchall()
+    return [(a, b) for a, b in rows]
+
+
+def _components(pairs: list[tuple[int, int]]) -> dict[int, int]:
+    """Connected components of linked roll calls (union-find), numbered from 0."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -208,5 +220,5 @@ def _bsv_labels(connection: sqlite3.Connection) -> dict[int, int]:
     for a, b in pairs:
         parent[find(a)] = find(b)
     roots = {rc: find(rc) for rc in parent}
-    codes, _ = pd.factorize(pd.Series(list(roots.values())))
+    codes, _ = pd.factorize(pd.Series(list(roots.values()), dtype=np.int64))
     return {rc: int(code) for rc, code in zip(roots, codes, strict=True)}

@@ -38,7 +38,7 @@ class IdealPointSpec:
     """Which votes a fit scales: an issue code or all, the bridges, a session range."""
 
     issue: str | None = None
-    bridges: Bridges = "series"
+    bridges: Bridges = "both"
     first_session: int | None = None
     last_session: int | None = None
 
