@@ -6,15 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from tests.cli.running import run
 from whipcount.cli import cli
 
 pytestmark = pytest.mark.slow
-
-
-def run(record: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--record", str(record), *args], catch_exceptions=False)
 
 
 def test_pair_json_shape(record_path: Path) -> None:

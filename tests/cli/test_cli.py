@@ -6,14 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from tests.cli.running import run
 from tests.record.undl_files import sample_undl_rows, write_undl_csv
 from whipcount.cli import cli
-
-
-def run(record: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--record", str(record), *args], catch_exceptions=False)
 
 
 def test_status_json(record_path: Path) -> None:

@@ -6,16 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from whipcount.cli import cli
+from tests.cli.running import run
 
 pytestmark = pytest.mark.slow
 RECENT = ("--sessions", "70-79")
-
-
-def run(record: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--record", str(record), *args], catch_exceptions=False)
 
 
 def test_fit_then_show(record_path: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from whipcount.cli import domain_errors, open_record, settings
-from whipcount.cli.output import output_options, print_json, print_rows
+from whipcount.cli.output import check_chart_path, output_options, print_json, print_rows
 from whipcount.errors import WhipcountError
 from whipcount.measures.coincidence import FORMULAS
 from whipcount.measures.selection import FIRST_YEAR, Selection
@@ -286,8 +286,7 @@ def _plot(path: Path | None, kind: str, document: dict[str, Any]) -> None:
         return
     from whipcount.measures import charts
 
-    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise click.BadParameter("give a .png, .svg or .pdf file", param_hint="--plot")
+    check_chart_path(path)
     getattr(charts, kind)(document, path)
     click.echo(f"chart written to {path}", err=True)
 

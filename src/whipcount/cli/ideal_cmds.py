@@ -12,9 +12,10 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from whipcount.cli import domain_errors, settings
-from whipcount.cli.output import console, output_options, print_json, print_rows
+from whipcount.cli.output import check_chart_path, console, output_options, print_json, print_rows
 from whipcount.measures.ideal_data import BRIDGES
 from whipcount.measures.ideal_record import (
+    REPLICATIONS,
     IdealPointSpec,
     StoredFit,
     fit_record,
@@ -60,8 +61,14 @@ def spec_options(func: F) -> F:
 
 @ideal.command("fit")
 @spec_options
-@click.option("--bootstrap", "replications", default=20, show_default=True, type=click.IntRange(0),
-              help="Parametric-bootstrap replications for standard errors (0: none).")  # fmt: skip
+@click.option(
+    "--bootstrap",
+    "replications",
+    default=REPLICATIONS,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Parametric-bootstrap replications for standard errors (0: none).",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap.")
 @output_options
 @click.pass_context
@@ -71,8 +78,6 @@ def fit_command(
 ) -> None:
     """Fit the model on the record and save it beside the record."""
     record = settings(ctx).record
-    with Record(record):  # a clear error if there is no record
-        pass
     results = _fit(ctx, record, spec, replications, seed, show=output == "table")
     stored = load_fit(record, spec)
     assert stored is not None
@@ -104,7 +109,7 @@ def show_command(
     """Trajectories of MEMBERS (codes or names), or --all; fits first if needed."""
     if not members and not every:
         raise click.UsageError("give member codes, or --all")
-    _check_suffix(plot)
+    check_chart_path(plot)
     record = settings(ctx).record
     with Record(record) as opened:
         codes = None if every else [opened.resolve_member(m) for m in members]
@@ -151,11 +156,12 @@ def _current_fit(ctx: click.Context, record: Path, spec: IdealPointSpec) -> Stor
     if stored is None or not stored.current:
         reason = "no fit yet" if stored is None else "the record changed since the last fit"
         click.echo(
-            f"{reason}: fitting ideal points with 20 bootstrap replications, a minute or two "
+            f"{reason}: fitting ideal points with {REPLICATIONS} bootstrap replications, "
+            "a minute or two "
             "(`whipcount ideal fit --bootstrap N` chooses)…",
             err=True,
         )
-        _fit(ctx, record, spec, 20, 0, show=True)
+        _fit(ctx, record, spec, REPLICATIONS, 0, show=True)
         stored = load_fit(record, spec)
     assert stored is not None
     return stored
@@ -220,11 +226,6 @@ def _session_range(text: str | None) -> tuple[int | None, int | None]:
 
 def _title(spec: IdealPointSpec) -> str:
     return "ideal points" + (f" on issue {spec.issue}" if spec.issue else "")
-
-
-def _check_suffix(path: Path | None) -> None:
-    if path is not None and path.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise click.BadParameter("give a .png, .svg or .pdf file", param_hint="--plot")
 
 
 def _plot(

@@ -7,6 +7,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -54,6 +55,15 @@ def print_rows(
         for row in rows:
             table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
         console().print(table)
+
+
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def check_chart_path(path: Path | None) -> None:
+    """Refuse a ``--plot`` file whose suffix names no format we draw (before any work)."""
+    if path is not None and path.suffix.lower() not in CHART_SUFFIXES:
+        raise click.BadParameter("give a .png, .svg or .pdf file", param_hint="--plot")
 
 
 def console(*, stderr: bool = False) -> Console:

@@ -154,7 +154,7 @@ def slot_sums(
 @numba.njit(cache=True, parallel=True)
 def loglik_sums(
     unit: np.ndarray,
-    active: np.ndarray,
+    units: int,
     item: np.ndarray,
     slot: np.ndarray,
     category: np.ndarray,
@@ -164,17 +164,15 @@ def loglik_sums(
     t2: np.ndarray,
     chunks: int,
 ) -> np.ndarray:
-    """Log-likelihood summed by ``unit`` (item or member) over active units only."""
-    n, m = item.shape[0], active.shape[0]
+    """Log-likelihood summed by ``unit`` (item or member; ``units`` of them)."""
+    n, m = item.shape[0], units
     out = np.zeros((chunks, m))
     size = (n + chunks - 1) // chunks
     for c in numba.prange(chunks):
         acc = out[c]
         for k in range(c * size, min(n, (c + 1) * size)):
-            u = unit[k]
-            if active[u]:
-                j = item[k]
-                acc[u] += _log_probability(category[k], beta[j] * x[slot[k]], t1[j], t2[j])
+            j = item[k]
+            acc[unit[k]] += _log_probability(category[k], beta[j] * x[slot[k]], t1[j], t2[j])
     total: np.ndarray = out.sum(axis=0)
     return total
 

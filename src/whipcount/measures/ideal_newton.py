@@ -72,11 +72,11 @@ class Objective:
         self.binary = abstentions == 0  # one cutpoint: tau1 = tau2
         self.chunks = kernels.chunk_count()
 
-    def loglik_by(self, state: State, unit: np.ndarray, active: np.ndarray) -> np.ndarray:
-        """Log-likelihood summed by ``unit`` (per observation) for the active units."""
+    def loglik_by(self, state: State, unit: np.ndarray, units: int) -> np.ndarray:
+        """Log-likelihood summed by ``unit`` (one of ``units`` per observation)."""
         d = self.data
         out: np.ndarray = kernels.loglik_sums(
-            unit, active, d.item, d.slot, d.category,
+            unit, units, d.item, d.slot, d.category,
             state.x, state.beta, state.t1, state.t2, self.chunks,
         )  # fmt: skip
         return out
@@ -90,8 +90,7 @@ class Objective:
         return out
 
     def loglik(self, state: State) -> float:
-        every = np.ones(self.data.n_items, dtype=np.bool_)
-        return float(self.loglik_by(state, self.data.item, every).sum())
+        return float(self.loglik_by(state, self.data.item, self.data.n_items).sum())
 
     def member_prior(self, state: State) -> np.ndarray:
         """Log-prior per member: its first position and each step between sessions."""
@@ -208,9 +207,8 @@ def _halve(
     before = loglik + prior(state)
     tolerance = 1e-10 * (1.0 + np.abs(before))
     scale = np.ones(len(before))
-    every = np.ones(len(before), dtype=np.bool_)
     candidate = propose(scale)
-    after = objective.loglik_by(candidate, unit, every) + prior(candidate)
+    after = objective.loglik_by(candidate, unit, len(before)) + prior(candidate)
     worse = after < before - tolerance
     for _ in range(_HALVINGS):
         if not worse.any():

@@ -23,14 +23,15 @@ import pandas as pd
 
 from whipcount.errors import ConfigError, NotFoundError
 from whipcount.measures.ideal_data import BRIDGES, Bridges, IdealData, bridge_groups
-from whipcount.record.matrix import load_matrix
-from whipcount.record.reader import ISSUE_CODES
+from whipcount.measures.selection import Selection, roll_call_mask
+from whipcount.record.reader import ISSUE_CODES, Record
 from whipcount.record.store import connect_readonly, record_version
 
 if TYPE_CHECKING:  # the model loads numba and scipy: imported when a fit runs
     from whipcount.measures.idealpoints import IdealPointResults, Progress
 
 Document = dict[str, Any]
+REPLICATIONS = 20  # bootstrap replications of a fit, unless told otherwise
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class IdealPointSpec:
             )
         if self.bridges not in BRIDGES:
             raise NotFoundError(f"no bridges {self.bridges!r}; use one of {', '.join(BRIDGES)}")
+
+    def selection(self) -> Selection:
+        """The roll calls this fit scales, as the measures select them."""
+        bounded = self.first_session is not None or self.last_session is not None
+        sessions = (self.first_session or 1, self.last_session or 10**6) if bounded else None
+        return Selection(sessions=sessions, issue=self.issue)
 
     def key(self) -> str:
         """File-name key: ``all`` or the issue code, plus a digest of other choices."""
@@ -74,16 +81,10 @@ def check_writable(record: Path) -> None:
 
 def build_data(record: Path, spec: IdealPointSpec) -> IdealData:
     """The observations of ``spec`` from the record's vote matrix."""
-    matrix = load_matrix(record)
-    roll_calls = matrix.roll_calls
-    sessions = roll_calls["session"].to_numpy()
-    rows = np.ones(len(roll_calls), dtype=bool)
-    if spec.issue is not None:
-        rows &= (roll_calls[spec.issue].fillna(0) == 1).to_numpy()
-    if spec.first_session is not None:
-        rows &= sessions >= spec.first_session
-    if spec.last_session is not None:
-        rows &= sessions <= spec.last_session
+    with Record(record) as opened:
+        matrix = opened.matrix()
+        rows = roll_call_mask(opened, spec.selection())
+    sessions = matrix.roll_calls["session"].to_numpy()
     groups = bridge_groups(record, matrix, spec.bridges)
     return IdealData.from_votes(
         matrix.votes[rows],
@@ -97,7 +98,7 @@ def fit_record(
     record: Path,
     spec: IdealPointSpec = IdealPointSpec(),
     *,
-    replications: int = 20,
+    replications: int = REPLICATIONS,
     seed: int = 0,
     progress: Progress | None = None,
     bootstrap_progress: Callable[[int], None] | None = None,

@@ -66,18 +66,6 @@ def log_probability(
     return out
 
 
-def log_probability_of(
-    category: np.ndarray, index: np.ndarray, t1: np.ndarray, t2: np.ndarray
-) -> np.ndarray:
-    """:func:`log_probability` for observations in any order, categories given."""
-    out = np.empty_like(index)
-    no, mid, yes = category == 0, category == 1, category == 2
-    out[no] = log_ndtr(t1[no] - index[no])
-    out[yes] = log_ndtr(index[yes] - t2[yes])
-    out[mid] = np.log(_middle(t1[mid] - index[mid], t2[mid] - index[mid]))
-    return out
-
-
 def _middle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """``Phi(v) - Phi(u)`` for ``u <= v``, computed on the side of the smaller tail."""
     upper = u > 0
