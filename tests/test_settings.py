@@ -27,6 +27,7 @@ def test_data_folder_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(ConfigError, match="is not a folder"):
         Settings(data=tmp_path / "missing").data_folder()
     monkeypatch.setattr("whipcount.settings.data_search_order", lambda: [tmp_path / "none"])
+    monkeypatch.delenv("WHIPCOUNT_DATA", raising=False)  # the user's own setting would win
     with pytest.raises(ConfigError, match="no source data folder found"):
         Settings().data_folder()
 
