@@ -7,6 +7,12 @@ The public API (kept complete by ``tests/test_exported_members.py``)::
     with Record(Settings().record) as record:
         record.series_show(record.series_find("cuba embargo")[0]["id"])
         align_pair(record, "USA", "CHN", selection=Selection(report_year=2023))
+
+    from whipcount import Forecaster, ForecastData, Target
+    data = ForecastData.from_record(Settings().record)
+    results = Forecaster().fit(data, as_of=datetime.date(2024, 10, 1))
+    results.predict(Target.next_instance(data, "necessity-ending-economic-"
+                                         "commercial-financial-embargo", 79)).document()
 """
 
 import importlib as _importlib
@@ -37,14 +43,29 @@ from whipcount.record.reader import Record
 from whipcount.settings import Settings
 
 if _TYPE_CHECKING:
+    from whipcount.forecast.backtest import Backtest
+    from whipcount.forecast.data import ForecastData
+    from whipcount.forecast.forecast import Forecast
+    from whipcount.forecast.model import Forecaster, ForecastResults
+    from whipcount.forecast.record_forecast import ForecastRequest, forecast_vote
+    from whipcount.forecast.target import Target
     from whipcount.measures.ideal_data import IdealData
     from whipcount.measures.ideal_record import IdealPointSpec, fit_record, load_fit
     from whipcount.measures.idealpoints import DynamicIdealPoints, IdealPointResults
 
 __version__ = "0.1.0"
 
-# the ideal-point model loads numba and scipy (half a second): only when first asked for
+# the ideal-point model loads numba and scipy, the forecaster lightgbm (half a second
+# each): only when first asked for
 _LAZY = {
+    "Backtest": "whipcount.forecast.backtest",
+    "Forecast": "whipcount.forecast.forecast",
+    "ForecastData": "whipcount.forecast.data",
+    "ForecastRequest": "whipcount.forecast.record_forecast",
+    "ForecastResults": "whipcount.forecast.model",
+    "Forecaster": "whipcount.forecast.model",
+    "Target": "whipcount.forecast.target",
+    "forecast_vote": "whipcount.forecast.record_forecast",
     "DynamicIdealPoints": "whipcount.measures.idealpoints",
     "IdealData": "whipcount.measures.ideal_data",
     "IdealPointResults": "whipcount.measures.idealpoints",
@@ -65,10 +86,16 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Backtest",
     "ConfigError",
     "DatePrecision",
     "DuplicateRollCallError",
     "DynamicIdealPoints",
+    "Forecast",
+    "ForecastData",
+    "ForecastRequest",
+    "ForecastResults",
+    "Forecaster",
     "IdealData",
     "IdealPointResults",
     "IdealPointSpec",
@@ -84,6 +111,7 @@ __all__ = [
     "Settings",
     "SourceError",
     "SourceFormatError",
+    "Target",
     "UnknownCountryError",
     "Vote",
     "VoteCodeError",
@@ -96,6 +124,7 @@ __all__ = [
     "align_trend",
     "check_state_dept",
     "fit_record",
+    "forecast_vote",
     "import_sources",
     "load_fit",
     "load_matrix",

@@ -89,6 +89,15 @@ class Settings(BaseSettings):
         default=True,
         description="Show progress bars on the terminal for long work (imports).",
     )
+    map_geometry: Path | None = Field(
+        default=None,
+        description=(
+            "Path of a world-atlas TopoJSON file (Natural Earth country outlines) that "
+            "forecast maps are drawn from. Default: countries-50m.json, else "
+            "countries-110m.json, in node_modules/world-atlas of the source checkout "
+            "(installed by scripts/setup with npm)."
+        ),
+    )
 
     def data_folder(self) -> Path:
         """The folder to import from: ``data`` if set, else the first existing default."""

@@ -65,6 +65,7 @@ def main() -> None:
 def _register() -> None:
     from whipcount.cli import (
         align_cmds,
+        forecast_cmds,
         ideal_cmds,
         importing,
         record_cmds,
@@ -80,6 +81,8 @@ def _register() -> None:
     cli.add_command(votes_cmds.members)
     cli.add_command(align_cmds.align)
     cli.add_command(ideal_cmds.ideal)
+    cli.add_command(forecast_cmds.forecast_command)
+    cli.add_command(forecast_cmds.backtest_command)
 
 
 _register()

@@ -9,10 +9,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from whipcount.cli import domain_errors, settings
-from whipcount.cli.output import check_chart_path, console, output_options, print_json, print_rows
+from whipcount.cli.output import (
+    check_chart_path,
+    output_options,
+    print_json,
+    print_rows,
+    progress_bar,
+)
 from whipcount.measures.ideal_data import BRIDGES
 from whipcount.measures.ideal_record import (
     REPLICATIONS,
@@ -190,15 +195,7 @@ def _fit(
 @contextmanager
 def _bars(show: bool) -> Iterator[tuple[Any, Any]]:
     """Progress bars: iterations of the fit, then bootstrap replications."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        disable=not (show and console(stderr=True).is_terminal),
-        transient=True,
-    ) as bar:
+    with progress_bar(show) as bar:
         fitting = bar.add_task("fitting", total=None)
 
         def on_iteration(iteration: int, change: float) -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,3 +70,15 @@ def check_chart_path(path: Path | None) -> None:
 def console(*, stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     return Console(stderr=stderr, width=None if stream.isatty() else 160)
+
+
+def progress_bar(show: bool, *, counts: bool = True, transient: bool = True) -> Progress:
+    """The rich progress bar of long commands, on stderr, only on a terminal."""
+    columns = [TextColumn("{task.description}"), BarColumn()]
+    if counts:
+        columns.append(TextColumn("{task.completed}/{task.total}"))
+    columns.append(TimeElapsedColumn())
+    err = console(stderr=True)
+    return Progress(
+        *columns, console=err, disable=not (show and err.is_terminal), transient=transient
+    )

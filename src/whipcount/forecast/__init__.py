@@ -1,0 +1,1 @@
+"""Forecasts of every member's vote, the tally and adoption; backtests and baselines."""
