@@ -101,3 +101,10 @@ def test_the_next_instance_is_the_next_after_the_as_of_day(record_path: Path) ->
     result = run(record_path, "forecast", "--series", CUBA, "--as-of", "2024-10-02", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["target"]["session"] == 79
+
+
+def test_a_held_vote_cannot_be_forecast_after_it(record_path: Path) -> None:
+    result = run(record_path, "forecast", "--series", CUBA, "--session", "79",
+                 "--as-of", "2025-01-01")  # fmt: skip
+    assert result.exit_code == 1
+    assert "was voted on 2024-10-30, before the as-of day 2025-01-01" in result.output

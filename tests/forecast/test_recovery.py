@@ -53,3 +53,30 @@ def test_backtest_beats_the_baselines_on_simulated_votes() -> None:
     # persistence is the true model here: the forecaster comes close to it
     assert overall["whipcount"]["log_loss"] < overall["persistence"]["log_loss"] + 0.03
     assert document["subsets"]["all"]["sessions"][0]["roll_calls"] == 20
+
+
+def test_ideal_points_follow_their_roll_calls_when_rows_shift() -> None:
+    """A cached cut-off fit is reused when earlier roll calls are added or removed, and
+    its items stay on the same roll calls although their row numbers change."""
+    from whipcount.forecast.ideal_cutoff import ideal_at
+
+    data = markov_record(first=30, last=63)
+    day = session_opening(63)
+    full = ideal_at(data, day)
+    keep = np.ones(len(data.outcome), dtype=bool)
+    keep[:3] = False  # three roll calls of session 30, long before the window
+    shifted = ideal_at(data.restricted(keep), day)
+    assert np.isnan(full.beta[:3]).all()
+    np.testing.assert_array_equal(shifted.beta, full.beta[3:])
+    np.testing.assert_array_equal(shifted.tau2, full.tau2[3:])
+    np.testing.assert_array_equal(shifted.position, full.position)
+    assert (~np.isnan(shifted.beta)).sum() > 200
+
+
+def test_backtest_starts_where_there_is_something_to_learn() -> None:
+    from whipcount.forecast.backtest import _Pool
+
+    assert _Pool().scores() is None
+    document = Backtest(SMALL, first=1, last=53).run(markov_record(last=53))
+    assert [s["session"] for s in document["subsets"]["all"]["sessions"]] == [53]
+    assert document["subsets"]["recurring"]["reliability"]["ece"] is not None

@@ -152,7 +152,7 @@ def backtest_command(
         )
     subset = document["subsets"]["recurring" if recurring else "all"]
     if output == "json":
-        print_json({**subset, "reliability": document["reliability"], "model": document["model"]})
+        print_json({**subset, "model": document["model"]})
     else:
         print_rows(_score_rows(subset), _SCORE_COLUMNS, output, title="log loss by session")
     if plot is not None:

@@ -3,7 +3,7 @@
 Titles are compared as TF-IDF vectors (Salton & Buckley 1988, "Term-weighting
 approaches in automatic text retrieval", *Information Processing & Management* 24(5)):
 words of the normalised title (:func:`whipcount.record.series.normalize_title`) and
-their adjacent pairs, weighted ``tf * log((1 + n) / (1 + df))`` with document
+their adjacent pairs, weighted ``tf * (log((1 + n) / (1 + df)) + 1)`` with document
 frequencies counted on the roll calls before the cut-off only (terms of the target
 that no earlier title has weigh nothing), rows L2-normalised.
 Where both the draft and a past roll call have sponsors, the similarity is

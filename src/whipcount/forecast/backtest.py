@@ -48,7 +48,10 @@ class _Pool:
         for name in ("p", "y", "called", "abs_errors", "cover80", "cover95", "pit"):
             getattr(self, name).extend(getattr(other, name))
 
-    def scores(self) -> Document:
+    def scores(self) -> Document | None:
+        """The scores of the pooled rows (None when there are none)."""
+        if not self.p:
+            return None
         p, y = np.concatenate(self.p), np.concatenate(self.y)
         called = np.concatenate(self.called)
         pit = np.array(self.pit)
@@ -102,14 +105,17 @@ class Backtest:
         self, data: ForecastData, progress: Callable[[int, str], None] | None = None
     ) -> Document:
         last = self.last if self.last is not None else int(data.sessions.max())
-        sessions = [s for s in range(self.first, last + 1) if (data.sessions == s).any()]
+        first_known = int(data.sessions.min()) + self.model.holdout + 1  # something to learn
+        sessions = [
+            s for s in range(max(self.first, first_known), last + 1) if (data.sessions == s).any()
+        ]
         if not sessions:
             raise ValueError(f"no roll call in sessions {self.first}-{last}")
         index = TitleIndex.build(data.titles)
         names = (MODEL, *BASELINES, *(f"without_{g}" for g in self.ablations))
         totals = {s: {n: _Pool() for n in names} for s in SUBSETS}
         per_session: dict[str, list[Document]] = {s: [] for s in SUBSETS}
-        reliability: list[tuple[np.ndarray, np.ndarray]] = []
+        reliability: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for number, session in enumerate(sessions):
             if progress:
                 progress(number, f"session {session}")
@@ -117,6 +123,8 @@ class Backtest:
             for subset in SUBSETS:
                 for name in names:
                     totals[subset][name].add(pools[subset][name])
+                if not roll_calls[subset]:
+                    continue
                 per_session[subset].append(
                     {
                         "session": session,
@@ -128,7 +136,8 @@ class Backtest:
             progress(len(sessions), "done")
         p = np.concatenate([r[0] for r in reliability])
         y = np.concatenate([r[1] for r in reliability])
-        curve = metrics.reliability(p, y)
+        recurring = np.concatenate([r[2] for r in reliability])
+        curves = {"all": _curve(p, y), "recurring": _curve(p[recurring], y[recurring])}
         return {
             "from_session": sessions[0],
             "to_session": sessions[-1],
@@ -137,23 +146,11 @@ class Backtest:
                 subset: {
                     "sessions": per_session[subset],
                     "overall": {"models": {n: totals[subset][n].scores() for n in names}},
+                    "reliability": curves[subset],
                 }
                 for subset in SUBSETS
             },
-            "reliability": {
-                "bins": [
-                    {
-                        "mean_predicted": _round(float(m)),
-                        "observed": _round(float(o)),
-                        "count": int(c),
-                    }
-                    for m, o, c in zip(
-                        curve.mean_predicted, curve.observed, curve.count, strict=True
-                    )
-                    if c
-                ],
-                "ece": round(curve.ece, 5),
-            },
+            "reliability": curves["all"],
         }
 
     def _session(
@@ -161,7 +158,7 @@ class Backtest:
         data: ForecastData,
         index: TitleIndex,
         session: int,
-        reliability: list[tuple[np.ndarray, np.ndarray]],
+        reliability: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     ) -> tuple[dict[str, dict[str, _Pool]], dict[str, int]]:
         as_of = session_opening(session)
         results = self.model.fit(data, as_of=as_of, index=index)
@@ -177,8 +174,8 @@ class Backtest:
             predictions[f"without_{group}"] = fitted.probabilities(block.frame)
             correlations[f"without_{group}"] = fitted
             calls[f"without_{group}"] = fitted.absent_call
-        reliability.append((predictions[MODEL], block.outcome))
         recurring = block.frame["ser_n"].to_numpy() > 0
+        reliability.append((predictions[MODEL], block.outcome, recurring))
         groups = block.frame["group"].to_numpy(dtype=float).astype(np.int64)
         rng = np.random.default_rng(session)
         pools = {s: {n: _Pool() for n in predictions} for s in SUBSETS}
@@ -215,12 +212,29 @@ class Backtest:
         return pools, roll_calls
 
 
+def _curve(p: np.ndarray, y: np.ndarray) -> Document:
+    """The reliability diagram's points and the expected calibration error."""
+    if not len(y):
+        return {"bins": [], "ece": None}
+    curve = metrics.reliability(p, y)
+    return {
+        "bins": [
+            {"mean_predicted": _round(float(m)), "observed": _round(float(o)), "count": int(c)}
+            for m, o, c in zip(curve.mean_predicted, curve.observed, curve.count, strict=True)
+            if c
+        ],
+        "ece": round(curve.ece, 5),
+    }
+
+
 def _settings(model: Forecaster) -> Document:
     return {
         "window": model.window,
         "rounds": model.rounds,
         "learning_rate": model.learning_rate,
         "leaves": model.leaves,
+        "min_leaf": model.min_leaf,
+        "max_bin": model.max_bin,
         "holdout": model.holdout,
         "drop": list(model.drop),
         "seed": model.seed,

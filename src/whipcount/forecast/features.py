@@ -11,9 +11,8 @@ docs/METHODS.md):
     :mod:`whipcount.forecast.analogs`); its class shares over one and three years.
 ``participation``
     absences among its last 20 votes, its current run of absences, how many votes it
-    cast in three years, its absent shares on the series, its absences on the other
-    votes of the last instance's day (staying away from one vote is a choice) and on the
-    previous session's votes at the same time of the session.
+    cast in three years, its absent shares on the series, and its absences on the other
+    votes of the last instance's day (staying away from one vote is a choice).
 ``series``
     the series' own dynamics: instances so far, sessions since the last, the last
     instance's tally shares and their change from the one before.
@@ -94,7 +93,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
 COLUMNS: tuple[str, ...] = tuple(c for group in GROUPS.values() for c in group)
 CATEGORICAL = ("prev1", "prev2", "prev3", "group", "kind")
 _KINDS = {"regular": 0, "emergency": 1, "special": 2}
-SEASON_DAYS = 21
 
 
 @dataclass(frozen=True)
@@ -199,7 +197,6 @@ def _one_target(
         f[f"f1_{c}"] = cutoff.freq1[:, i]
         f[f"f3_{c}"] = cutoff.freq3[:, i]
     f["day_absent"] = _day_absent(data, prev[-1]) if len(prev) else np.nan
-    f["season_absent"] = _season_absent(data, cutoff, target)
     f["days_into"] = float((target.date - session_opening(target.session)).days)
     f["recent_absent"] = cutoff.recent_absent
     f["streak"] = cutoff.streak
@@ -240,23 +237,6 @@ def _absent_share(outcome: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         share: np.ndarray = np.where(cast > 0, (outcome == 3).sum(axis=0) / cast, np.nan)
     return share
-
-
-def _season_absent(data: ForecastData, cutoff: Cutoff, target: Target) -> np.ndarray:
-    """Each member's absent share on the previous session's votes held within
-    ``SEASON_DAYS`` of the same point of the session as the target (delegations thin
-    out at the same time each year)."""
-    offset = (target.date - session_opening(target.session)).days
-    earlier = target.session - 1
-    rows = np.flatnonzero(cutoff.past & (data.sessions == earlier))
-    if not len(rows) or earlier < 1:
-        return np.full(data.n_members, np.nan)
-    opening = np.datetime64(session_opening(earlier), "D")
-    days = (data.date_max[rows].astype("datetime64[D]") - opening).astype(np.int64)
-    rows = rows[np.abs(days - offset) <= SEASON_DAYS]
-    if not len(rows):
-        return np.full(data.n_members, np.nan)
-    return _absent_share(data.outcome[rows])
 
 
 def _analog_shares(data: ForecastData, analogs: Analogs, number: int) -> np.ndarray:

@@ -50,7 +50,10 @@ class CutoffIdeal:
         )
 
 
+#: Fits by digest, their item arrays per row *of the window* (not of the matrix, whose
+#: row numbers shift when roll calls are added before the window).
 _MEMORY: dict[str, CutoffIdeal] = {}
+FORMAT = 2
 
 
 def ideal_at(data: ForecastData, day: dt.date, cache: Path | None = None) -> CutoffIdeal:
@@ -60,18 +63,21 @@ def ideal_at(data: ForecastData, day: dt.date, cache: Path | None = None) -> Cut
     rows = np.flatnonzero(past & (data.sessions > last - WINDOW))
     groups = _series_labels(data, rows)
     digest = _digest(data, rows, groups)
-    if digest in _MEMORY:
-        return _MEMORY[digest]
+    window = _MEMORY.get(digest)
     path = cache / f"ideal-{digest}.npz" if cache is not None else None
-    if path is not None and path.exists():
+    if window is None and path is not None and path.exists():
         with np.load(path) as saved:
-            fitted = CutoffIdeal(*(saved[k] for k in ("position", "beta", "tau1", "tau2")))
-    else:
-        fitted = _fit(data, rows, groups)
+            window = CutoffIdeal(*(saved[k] for k in ("position", "beta", "tau1", "tau2")))
+    if window is None:
+        window = _fit(data, rows, groups)
         if path is not None:
-            _save(path, fitted)
-    _MEMORY[digest] = fitted
-    return fitted
+            _save(path, window)
+    _MEMORY[digest] = window
+    n_rows = len(data.outcome)
+    items = [np.full(n_rows, np.nan) for _ in range(3)]
+    for full, part in zip(items, (window.beta, window.tau1, window.tau2), strict=True):
+        full[rows] = part
+    return CutoffIdeal(window.position, *items)
 
 
 def _save(path: Path, fitted: CutoffIdeal) -> None:
@@ -107,15 +113,16 @@ def _digest(data: ForecastData, rows: np.ndarray, groups: np.ndarray) -> str:
     h.update(groups.tobytes())
     h.update(data.sessions[rows].tobytes())
     h.update("\0".join(data.codes).encode())
-    h.update(f"window={WINDOW}".encode())
+    h.update(f"window={WINDOW};format={FORMAT}".encode())
     return h.hexdigest()[:20]
 
 
 def _fit(data: ForecastData, rows: np.ndarray, groups: np.ndarray) -> CutoffIdeal:
+    """The fit of ``rows``, its item arrays indexed by position in ``rows``."""
     from whipcount.measures.ideal_data import IdealData, IdealDataError
     from whipcount.measures.idealpoints import DynamicIdealPoints
 
-    n_rows, n_members = data.outcome.shape
+    n_rows, n_members = len(rows), data.n_members
     empty = CutoffIdeal(np.full(n_members, np.nan), *(np.full(n_rows, np.nan) for _ in range(3)))
     if not len(rows):
         return empty
@@ -129,7 +136,7 @@ def _fit(data: ForecastData, rows: np.ndarray, groups: np.ndarray) -> CutoffIdea
     position = np.full(n_members, np.nan)
     # slots run in period order within each member: the last one is the latest position
     position[ideal.slot_member] = results.x
-    used = rows[ideal.rows]
+    used = ideal.rows  # positions in the window
     beta, tau1, tau2 = (np.full(n_rows, np.nan) for _ in range(3))
     beta[used] = results.beta[ideal.row_item]
     tau1[used] = results.t1[ideal.row_item]

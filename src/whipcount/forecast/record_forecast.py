@@ -28,8 +28,12 @@ from whipcount.forecast.forecast import Forecast
 from whipcount.forecast.model import Forecaster, Progress
 from whipcount.forecast.stored import fitted
 from whipcount.forecast.target import Target
-from whipcount.record.codes import regular_session_on
+from whipcount.record.codes import regular_session_on, session_opening
 from whipcount.record.reader import Record
+
+#: A draft's vote is assumed this many days into its session (early December), unless
+#: the ``as_of`` day is later.
+DRAFT_DAYS = 90
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,8 +80,11 @@ def resolve_target(data: ForecastData, request: ForecastRequest, record: Record)
         session = regular_session_on(request.as_of)
     else:  # the session after the record's last
         session = int(data.sessions.max()) + 1
+    day = session_opening(session) + dt.timedelta(days=DRAFT_DAYS)
+    if request.as_of is not None and request.as_of > day:
+        day = request.as_of
     return Target.draft(
-        request.draft, session=session, sponsors=sponsors, issues=request.issues or None
+        request.draft, session=session, date=day, sponsors=sponsors, issues=request.issues or None
     )
 
 
@@ -102,10 +109,16 @@ def forecast_vote(
     data = ForecastData.from_record(path)
     with Record(path) as record:
         target = resolve_target(data, request, record)
-    as_of = request.as_of or (target.date if target.row is not None else dt.date.max)
+    held = target.row is not None
+    if held and request.as_of is not None and request.as_of > target.date:
+        raise NotFoundError(
+            f"the session {target.session} instance of {target.series} was voted on "
+            f"{target.date.isoformat()}, before the as-of day {request.as_of.isoformat()}: "
+            "a forecast of it may only use votes before it (give an earlier --as-of, or "
+            "leave out --session to forecast the next instance)"
+        )
+    as_of = request.as_of or (target.date if held else dt.date.max)
     day = fit_day(data, as_of)
     results = fitted(path, day, model=request.model, data=data, progress=progress)
     result = results.predict(target, majority=request.majority, rng=rng)
-    if request.as_of is not None:
-        result = result.with_as_of(request.as_of.isoformat())
-    return result
+    return result.with_as_of((as_of if as_of != dt.date.max else day).isoformat())

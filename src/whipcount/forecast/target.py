@@ -105,7 +105,7 @@ class Target:
         for code in issues or ():
             if code not in ISSUE_CODES:
                 raise NotFoundError(f"no issue code {code!r}; use one of {', '.join(ISSUE_CODES)}")
-        day = date or session_opening(session) + dt.timedelta(days=90)
+        day = date or session_opening(session) + dt.timedelta(days=90)  # early December
         return cls(title=title, session=session, date=day, sponsors=sponsors, issues=issues)
 
     def document(self) -> dict[str, object]:
