@@ -215,3 +215,9 @@ def test_spec_refuses_unknown_choices() -> None:
         IdealPointSpec(bridges="all")  # type: ignore[arg-type]
     assert IdealPointSpec().key() == "all"
     assert IdealPointSpec(issue="hr").key() == "hr"
+
+
+def test_compile_kernels_fits_a_tiny_design() -> None:
+    from whipcount.measures.idealpoints import compile_kernels
+
+    assert compile_kernels() > 0

@@ -290,3 +290,16 @@ def _polarised(state: State, data: IdealData, anchor: str) -> State:
     if not mine.any() or state.x[mine].mean() >= 0:
         return state
     return State(-state.x, -state.beta, state.t1, state.t2)
+
+
+def compile_kernels() -> float:
+    """Fit a tiny simulated design so that numba compiles every kernel and caches it on
+    disk (``scripts/setup`` runs this once, so that the first real fit does not pay the
+    compilation); returns the seconds it took."""
+    from whipcount.measures.ideal_bootstrap import simulate, simulated_data
+
+    began = time.perf_counter()
+    design = simulate(members=12, sessions=3, roll_calls_per_session=8,
+                      rng=np.random.default_rng(0))  # fmt: skip
+    DynamicIdealPoints(simulated_data(design), max_iter=3).fit()
+    return time.perf_counter() - began
