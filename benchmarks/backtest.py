@@ -41,14 +41,12 @@ Document = dict[str, Any]
 
 
 def run(runner: Backtest, data: ForecastData, label: str) -> tuple[Document, float]:
-    last = runner.last or int(data.sessions.max())
-    total = len({int(s) for s in data.sessions if runner.first <= s <= last})
     start = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
     ) as bar:  # fmt: skip
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(label, total=len(runner.sessions(data)))
         document = runner.run(
             data,
             progress=lambda done, what: bar.update(

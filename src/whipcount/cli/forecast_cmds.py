@@ -144,9 +144,8 @@ def backtest_command(
     data = ForecastData.from_record(record)
     model = Forecaster(cache=cache_folder(record) / "ideal")
     runner = Backtest(model, first=first, last=last, ablations=ablations)
-    total = len({int(s) for s in data.sessions if first <= s <= (last or 10**6)})
     with progress_bar(settings(ctx).progress, transient=False) as bar:
-        task = bar.add_task("backtest", total=total)
+        task = bar.add_task("backtest", total=len(runner.sessions(data)))
         document = runner.run(
             data, progress=lambda done, what: bar.update(task, completed=done, description=what)
         )

@@ -11,7 +11,6 @@ group at a time.  The document is what ``whipcount backtest --json`` prints.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -101,16 +100,20 @@ class Backtest:
     last: int | None = None
     ablations: tuple[str, ...] = ()
 
+    def sessions(self, data: ForecastData) -> list[int]:
+        """The sessions forecast: those of the range with roll calls and something before
+        them to learn from."""
+        last = self.last if self.last is not None else int(data.sessions.max())
+        first_known = int(data.sessions.min()) + self.model.holdout + 1
+        held = set(data.sessions.tolist())
+        return [s for s in range(max(self.first, first_known), last + 1) if s in held]
+
     def run(
         self, data: ForecastData, progress: Callable[[int, str], None] | None = None
     ) -> Document:
-        last = self.last if self.last is not None else int(data.sessions.max())
-        first_known = int(data.sessions.min()) + self.model.holdout + 1  # something to learn
-        sessions = [
-            s for s in range(max(self.first, first_known), last + 1) if (data.sessions == s).any()
-        ]
+        sessions = self.sessions(data)
         if not sessions:
-            raise ValueError(f"no roll call in sessions {self.first}-{last}")
+            raise ValueError(f"no roll call to forecast in sessions {self.first}-{self.last}")
         index = TitleIndex.build(data.titles)
         names = (MODEL, *BASELINES, *(f"without_{g}" for g in self.ablations))
         totals = {s: {n: _Pool() for n in names} for s in SUBSETS}
@@ -240,8 +243,3 @@ def _settings(model: Forecaster) -> Document:
         "seed": model.seed,
         "classes": list(CLASSES),
     }
-
-
-def backtest_date(session: int) -> dt.date:
-    """The cut-off of a session's forecasts: the day it opened."""
-    return session_opening(session)

@@ -52,7 +52,9 @@ class Cutoff:
         cache: Path | None = None,
     ) -> Cutoff:
         past = data.before(day)
-        anchor = _anchor(data, past, day)
+        # windows of "the last year" count back from the record's last vote, so that a
+        # forecast made long after the record ends sees features like those it trained on
+        anchor = data.data_day(day) or day
         year = data.date_min >= (anchor - dt.timedelta(days=365)).isoformat()
         three = data.date_min >= (anchor - dt.timedelta(days=3 * 365)).isoformat()
         freq1, _ = _frequencies(data.outcome[past & year])
@@ -70,15 +72,6 @@ class Cutoff:
             groupings=data.groupings(day),
             ideal=ideal_at(data, day, cache) if with_ideal else None,
         )
-
-
-def _anchor(data: ForecastData, past: np.ndarray, day: dt.date) -> dt.date:
-    """The day after the last vote before ``day``: windows of "the last year" count back
-    from the record's last vote, so that a forecast made long after the record ends
-    sees the same kind of features as the model was trained on."""
-    del past
-    last = data.last_day_before(day)
-    return day if last is None else min(day, last + dt.timedelta(days=1))
 
 
 def _frequencies(outcome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -138,12 +138,14 @@ class ForecastData:
         mask: np.ndarray = self.date_max < day.isoformat()
         return mask
 
-    def last_day_before(self, day: dt.date) -> dt.date | None:
-        """The last day with a vote surely before ``day`` (None: none)."""
+    def data_day(self, day: dt.date) -> dt.date | None:
+        """The day after the last vote surely before ``day``, at most ``day`` (None: no
+        vote before it): every cut-off from that day to ``day`` sees the same votes."""
         past = self.date_max[self.before(day)]
         if not len(past):
             return None
-        return dt.date.fromisoformat(str(past.astype("datetime64[D]").max()))
+        last = dt.date.fromisoformat(str(past.astype("datetime64[D]").max()))
+        return min(day, last + dt.timedelta(days=1))
 
     def column(self, code: str) -> int:
         hits = np.flatnonzero(self.codes == code)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -299,7 +299,6 @@ class ForecastResults:
     absent_call: float
     baselines: Baselines
     training_rows: int
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def features(self, targets: list[Target]) -> features.FeatureFrame:
         return features.build(self.data, self.index, self.cutoff, targets)

@@ -28,12 +28,8 @@ from whipcount.forecast.forecast import Forecast
 from whipcount.forecast.model import Forecaster, Progress
 from whipcount.forecast.stored import fitted
 from whipcount.forecast.target import Target
-from whipcount.record.codes import regular_session_on, session_opening
+from whipcount.record.codes import regular_session_on
 from whipcount.record.reader import Record
-
-#: A draft's vote is assumed this many days into its session (early December), unless
-#: the ``as_of`` day is later.
-DRAFT_DAYS = 90
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,10 +52,10 @@ class ForecastRequest:
 
 def fit_day(data: ForecastData, day: dt.date) -> dt.date:
     """The day after the last vote before ``day`` (the same votes, hence the same fit)."""
-    last = data.last_day_before(day)
-    if last is None:
+    found = data.data_day(day)
+    if found is None:
         raise NotFoundError(f"the record has no vote before {day.isoformat()}")
-    return min(day, last + dt.timedelta(days=1))
+    return found
 
 
 def resolve_target(data: ForecastData, request: ForecastRequest, record: Record) -> Target:
@@ -80,11 +76,12 @@ def resolve_target(data: ForecastData, request: ForecastRequest, record: Record)
         session = regular_session_on(request.as_of)
     else:  # the session after the record's last
         session = int(data.sessions.max()) + 1
-    day = session_opening(session) + dt.timedelta(days=DRAFT_DAYS)
-    if request.as_of is not None and request.as_of > day:
-        day = request.as_of
     return Target.draft(
-        request.draft, session=session, date=day, sponsors=sponsors, issues=request.issues or None
+        request.draft,
+        session=session,
+        not_before=request.as_of,
+        sponsors=sponsors,
+        issues=request.issues or None,
     )
 
 

@@ -18,6 +18,9 @@ from whipcount.forecast.data import ForecastData
 from whipcount.record.codes import session_opening, session_span
 from whipcount.record.reader import ISSUE_CODES
 
+#: A draft's vote is assumed this many days into its session, unless told otherwise.
+DRAFT_DAYS = 90
+
 
 @dataclass(frozen=True)
 class Target:
@@ -96,16 +99,21 @@ class Target:
         *,
         session: int,
         date: dt.date | None = None,
+        not_before: dt.date | None = None,
         sponsors: frozenset[str] | None = None,
         issues: tuple[str, ...] | None = None,
     ) -> Target:
-        """A new draft: its title, sponsors and issue codes; voted in ``session``."""
+        """A new draft: its title, sponsors and issue codes; voted in ``session`` on
+        ``date`` (default: :data:`DRAFT_DAYS` after the session opens, early December, or
+        ``not_before`` if that is later)."""
         if not title.strip():
             raise NotFoundError("a draft needs a title")
         for code in issues or ():
             if code not in ISSUE_CODES:
                 raise NotFoundError(f"no issue code {code!r}; use one of {', '.join(ISSUE_CODES)}")
-        day = date or session_opening(session) + dt.timedelta(days=90)  # early December
+        day = date or session_opening(session) + dt.timedelta(days=DRAFT_DAYS)
+        if date is None and not_before is not None:
+            day = max(day, not_before)
         return cls(title=title, session=session, date=day, sponsors=sponsors, issues=issues)
 
     def document(self) -> dict[str, object]:
