@@ -9,11 +9,16 @@ so a caller can catch one class.  The tree::
     │   ├── RecordMissingError   no record at the configured path (run ``whipcount import``)
     │   ├── RecordSchemaError    the file is not a whipcount record, or has another schema version
     │   └── NotFoundError        an unknown roll call, series or member was asked for
-    └── SourceError              a source file cannot be imported; nothing from it was written
-        ├── SourceFormatError    malformed, truncated or unrecognised file
-        ├── UnknownCountryError  a country key that no member table entry resolves
-        ├── VoteCodeError        a vote code outside the source's coding
-        └── DuplicateRollCallError  one roll call twice in a file, with different votes
+    ├── SourceError              a source file cannot be imported; nothing from it was written
+    │   ├── SourceFormatError    malformed, truncated or unrecognised file
+    │   ├── UnknownCountryError  a country key that no member table entry resolves
+    │   ├── VoteCodeError        a vote code outside the source's coding
+    │   └── DuplicateRollCallError  one roll call twice in a file, with different votes
+    └── CampaignError            the campaign database or a campaign command
+        ├── CampaignInputError   bad input (unknown member, position off the scale, reliability
+        │                        outside [0, 1], malformed sheet); nothing was changed
+        ├── CampaignNotFoundError  no campaign of that name
+        └── StaleEditError       the member changed since the edit's version was read
 
 ``SourceError`` carries ``path``, ``row`` and ``value`` so that messages name the
 file, the row (1-based, counting the header as row 1 where there is one, or the
@@ -103,3 +108,29 @@ class VoteCodeError(SourceError):
 
 class DuplicateRollCallError(SourceError):
     """The same roll call appears twice in one file with different votes."""
+
+
+class CampaignError(WhipcountError):
+    """A problem with the campaign database or a campaign command."""
+
+
+class CampaignInputError(CampaignError, ValueError):
+    """Bad input to a campaign command (unknown member, position off the scale, reliability
+    outside [0, 1], malformed sheet).  Nothing was changed."""
+
+
+class CampaignNotFoundError(CampaignError, LookupError):
+    """No campaign of that name."""
+
+
+class StaleEditError(CampaignError):
+    """An edit was based on a version of a member that has changed since it was read.
+
+    ``iso3`` names the member, ``expected`` the version the edit was based on and
+    ``current`` the version in the database."""
+
+    def __init__(self, message: str, *, iso3: str, expected: int, current: int) -> None:
+        super().__init__(message)
+        self.iso3 = iso3
+        self.expected = expected
+        self.current = current

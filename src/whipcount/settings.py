@@ -99,6 +99,24 @@ class Settings(BaseSettings):
         ),
     )
 
+    database_url: str | None = Field(
+        default=None,
+        repr=False,  # it may hold a password
+        description=(
+            "SQLAlchemy URL of the campaign database, e.g. "
+            "postgresql+psycopg://user@host/db for a team's shared PostgreSQL. Default: "
+            "campaigns.sqlite in the user data folder (sqlite:///~/.local/share/whipcount/"
+            "campaigns.sqlite on Linux)."
+        ),
+    )
+    user: str | None = Field(
+        default=None,
+        description=(
+            "Name under which campaign changes are recorded in the audit trail (and the "
+            "default reporter and officer). Default: the login name."
+        ),
+    )
+
     def data_folder(self) -> Path:
         """The folder to import from: ``data`` if set, else the first existing default."""
         if self.data is not None:

@@ -65,6 +65,10 @@ def main() -> None:
 def _register() -> None:
     from whipcount.cli import (
         align_cmds,
+        campaign_cmds,
+        campaign_field_cmds,
+        campaign_paper_cmds,
+        campaign_plan_cmds,
         forecast_cmds,
         ideal_cmds,
         importing,
@@ -83,6 +87,10 @@ def _register() -> None:
     cli.add_command(ideal_cmds.ideal)
     cli.add_command(forecast_cmds.forecast_command)
     cli.add_command(forecast_cmds.backtest_command)
+    for module in (campaign_field_cmds, campaign_plan_cmds, campaign_paper_cmds):
+        for command in module.COMMANDS:
+            campaign_cmds.campaign.add_command(command)
+    cli.add_command(campaign_cmds.campaign)
 
 
 _register()

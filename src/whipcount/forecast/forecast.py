@@ -18,7 +18,14 @@ import pandas as pd
 
 from whipcount.forecast.data import CLASSES
 from whipcount.forecast.features import previous_instances
-from whipcount.forecast.tally import MAJORITIES, adopted, counts, simulate, summary
+from whipcount.forecast.tally import (
+    MAJORITIES,
+    Correlation,
+    adopted,
+    counts,
+    simulate,
+    summary,
+)
 from whipcount.forecast.target import Target
 
 if TYPE_CHECKING:
@@ -42,6 +49,8 @@ class Forecast:
     majority: str
     analogs: list[dict[str, Any]]
     previous: list[dict[str, Any]]
+    groups: np.ndarray  # regional group index per member (the copula's group shocks)
+    correlation: Correlation  # the copula's correlations used for ``tallies``
 
     def with_as_of(self, as_of: str) -> Forecast:
         return replace(self, as_of=as_of)
@@ -90,7 +99,8 @@ def make_forecast(
     p = results.probabilities(block.frame)
     group = block.frame["group"].to_numpy(dtype=float).astype(np.int64)
     rng = rng or np.random.default_rng(results.model.seed)
-    tallies = counts(simulate(p, group, results.correlation(block.frame), rng))
+    correlation = results.correlation(block.frame)
+    tallies = counts(simulate(p, group, correlation, rng))
     data = results.data
     iso3 = data.matrix.members["iso3"].to_numpy().astype(str)[block.member]
     roll_calls = data.matrix.roll_calls
@@ -126,6 +136,8 @@ def make_forecast(
         majority=majority,
         analogs=analogs,
         previous=previous,
+        groups=group,
+        correlation=correlation,
     )
 
 

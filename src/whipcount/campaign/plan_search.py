@@ -1,0 +1,125 @@
+"""The choice of démarches: maximising the expected gain of a plan, greedily and exactly.
+
+A démarche to member ``i`` moves member ``j`` (itself included, ``follow[i, i] = 1``) with
+probability ``a_ij = p_move_i follow[i, j]``, independently across démarches.  Member ``j``
+is moved by a plan ``S`` with probability ``P_j(S) = 1 - prod_{i in S} (1 - a_ij)``, and
+the plan's expected gain toward the goal is
+
+    F(S) = sum_j P_j(S) delta_j,      delta_j >= 0 the gain if j is moved.
+
+``F`` is a weighted (probabilistic) coverage function: monotone, and submodular, since a
+démarche's marginal gain ``p_move_i sum_j follow[i, j] delta_j prod_{l in S} (1 - a_lj)``
+can only shrink as ``S`` grows.  The greedy algorithm (add the démarche of largest
+marginal gain while capacity lasts) is therefore within ``1 - 1/e`` of the best plan
+(Nemhauser, Wolsey & Fisher 1978, "An analysis of approximations for maximizing
+submodular set functions", *Mathematical Programming* 14, theorem 4.2).  Where the number
+of plans is small (``C(n, k) <=`` :data:`EXACT_LIMIT` for ``n`` members with something to
+gain and capacity ``k``), :func:`exact` enumerates them all; since ``F`` is monotone, the
+best plan uses the whole capacity, so plans of exactly ``min(k, n)`` démarches suffice.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import numpy as np
+
+__all__ = ["EXACT_LIMIT", "exact", "greedy", "moved_probability", "reach", "value"]
+
+EXACT_LIMIT = 50_000
+_CHUNK = 4096
+
+
+def reach(p_move: np.ndarray, follow: np.ndarray) -> np.ndarray:
+    """``a_ij = p_move_i follow[i, j]``: P(a démarche to i moves j) (members x members)."""
+    out: np.ndarray = np.asarray(p_move, dtype=float)[:, None] * np.asarray(follow, dtype=float)
+    return out
+
+
+def moved_probability(a: np.ndarray, chosen: list[int]) -> np.ndarray:
+    """``P_j(S) = 1 - prod_{i in S} (1 - a_ij)`` for every member ``j``."""
+    if not chosen:
+        return np.zeros(a.shape[1])
+    return np.asarray(1.0 - np.prod(1.0 - a[chosen], axis=0))
+
+
+def value(a: np.ndarray, delta: np.ndarray, chosen: list[int]) -> float:
+    """``F(S) = sum_j P_j(S) delta_j``: the expected gain of the plan ``chosen``."""
+    return float(moved_probability(a, chosen) @ delta)
+
+
+def greedy(
+    a: np.ndarray,
+    delta: np.ndarray,
+    capacity: int,
+    candidates: np.ndarray,
+    tiebreak: np.ndarray,
+) -> list[int]:
+    """Démarches picked one at a time by largest marginal gain.
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        ``a_ij`` (members x members), see :func:`reach`.
+    delta : numpy.ndarray
+        Gain of each member if moved (>= 0).
+    capacity : int
+        Most démarches to pick.
+    candidates : numpy.ndarray
+        Boolean mask of the members that may receive a démarche.
+    tiebreak : numpy.ndarray
+        Rank of each member among equal gains (lower first; e.g. the rank of its ISO3).
+
+    Returns
+    -------
+    list of int
+        Member indices in the order picked; fewer than ``capacity`` when no démarche
+        left has anything to gain.
+    """
+    unmoved = np.ones(a.shape[1])  # prod_{l in S} (1 - a_lj)
+    open_ = np.asarray(candidates, dtype=bool).copy()
+    chosen: list[int] = []
+    for _ in range(capacity):
+        gains = a @ (unmoved * delta)
+        gains[~open_] = -np.inf
+        best = float(gains.max(initial=-np.inf))
+        if best <= 1e-12:
+            break
+        tied = np.flatnonzero(gains >= best - 1e-12)
+        pick = int(tied[np.argmin(tiebreak[tied])])
+        chosen.append(pick)
+        open_[pick] = False
+        unmoved *= 1.0 - a[pick]
+    return chosen
+
+
+def exact(
+    a: np.ndarray, delta: np.ndarray, capacity: int, candidates: np.ndarray
+) -> list[int] | None:
+    """The best plan by enumeration, or None when there are more than :data:`EXACT_LIMIT`.
+
+    Only members whose single démarche gains something are enumerated (another adds
+    nothing to any plan).  Among equally good plans the first in lexicographic order
+    of member index is returned.
+    """
+    single = a @ delta
+    pool = np.flatnonzero(np.asarray(candidates, dtype=bool) & (single > 1e-12))
+    k = min(capacity, len(pool))
+    if k == 0:
+        return []
+    if math.comb(len(pool), k) > EXACT_LIMIT:
+        return None
+    plans = np.array(list(combinations(range(len(pool)), k)), dtype=np.intp)
+    best_value, best_plan = -np.inf, plans[0]
+    rows = a[pool]
+    for start in range(0, len(plans), _CHUNK):
+        chunk = plans[start : start + _CHUNK]
+        unmoved = np.ones((len(chunk), a.shape[1]))
+        for t in range(k):
+            unmoved *= 1.0 - rows[chunk[:, t]]
+        values = (1.0 - unmoved) @ delta
+        i = int(np.argmax(values))
+        if values[i] > best_value + 1e-12:
+            best_value, best_plan = float(values[i]), chunk[i]
+    return [int(pool[t]) for t in best_plan]

@@ -1,0 +1,541 @@
+"""A team's campaigns: the one object the CLI and the web layer call.
+
+:class:`Workspace` joins the campaign store (:mod:`whipcount.campaign.repository`,
+every write), the record (read-only) and the campaign models: creation computes the
+snapshot (:mod:`whipcount.campaign.snapshot`); the board, targets, scenarios and
+briefs are computed from the snapshot and the field data.  Every method returns
+library objects or JSON-ready documents; the shells only print them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whipcount.campaign.arguments import link_roll_calls, reach
+from whipcount.campaign.board import Board, rng
+from whipcount.campaign.briefs import member_brief, post_brief
+from whipcount.campaign.entities import UNSET, Edit, MemberEdit, ReportEdit
+from whipcount.campaign.goals import Goal
+from whipcount.campaign.repository import (
+    Argument,
+    Campaign,
+    CampaignStore,
+    Contact,
+    MemberState,
+    Report,
+)
+from whipcount.campaign.scale import CLASSES, parse_channel, parse_level, parse_position
+from whipcount.campaign.scenarios import scenario, what_it_takes
+from whipcount.campaign.sheet import RowEdit, export_sheet, read_sheet, row_edits
+from whipcount.campaign.snapshot import build_snapshot
+from whipcount.campaign.targeting import plan, rank
+from whipcount.errors import CampaignInputError, NotFoundError
+from whipcount.forecast.data import ForecastData
+from whipcount.forecast.model import Progress
+from whipcount.forecast.record_forecast import ForecastRequest
+from whipcount.forecast.tally import summary
+from whipcount.record.reader import Record
+from whipcount.settings import Settings
+
+
+@dataclass(frozen=True, kw_only=True)
+class CampaignSpec:
+    """What ``campaign create`` asks for (see :meth:`Workspace.create`)."""
+
+    name: str
+    lobbyist: str
+    goal: str
+    vote_date: dt.date
+    capacity: int
+    capacity_per: str = "total"  # or "week"
+    series: str | None = None
+    session: int | None = None
+    draft: str | None = None
+    sponsors: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    majority: str = "simple"
+
+
+def parse_capacity(text: str) -> tuple[int, str]:
+    """``"12"`` (démarches in all) or ``"3/week"`` (per week) -> (number, "total"|"week")."""
+    raw = text.strip().lower().replace(" ", "")
+    per = "total"
+    for suffix in ("/week", "perweek", "/w", "aweek"):
+        if raw.endswith(suffix):
+            raw, per = raw[: -len(suffix)], "week"
+            break
+    if not raw.isdigit() or int(raw) < 1:
+        raise CampaignInputError(
+            f"capacity {text!r} is not a number of démarches: give N (in all) or N/week"
+        )
+    return int(raw), per
+
+
+class Workspace:
+    """The campaigns of one campaign database, with the record they are about."""
+
+    def __init__(self, settings: Settings, *, actor: str | None = None) -> None:
+        self.settings = settings
+        self.actor = actor or settings.user or getpass.getuser()
+        self._store: CampaignStore | None = None
+
+    @property
+    def store(self) -> CampaignStore:
+        if self._store is None:
+            self._store = CampaignStore.open(self.settings)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- campaigns --------------------------------------------------------------
+    def create(self, spec: CampaignSpec, *, progress: Progress | None = None) -> Campaign:
+        """Forecast the vote, estimate persuadability, and store the new campaign."""
+        Goal.parse(spec.goal, majority=spec.majority, reference=0)  # refuse a bad goal early
+        lobbyist = self._member_code(spec.lobbyist)
+        request = ForecastRequest(
+            series=spec.series,
+            session=spec.session,
+            draft=spec.draft,
+            sponsors=spec.sponsors,
+            issues=spec.issues,
+            as_of=spec.as_of,
+            majority=spec.majority,
+        )
+        snapshot = build_snapshot(
+            self.settings.record, request=request, lobbyist=lobbyist, progress=progress
+        )
+        return self.store.create_campaign(
+            name=spec.name,
+            lobbyist=lobbyist,
+            goal=spec.goal,
+            majority=spec.majority,
+            vote_date=spec.vote_date,
+            capacity=spec.capacity,
+            capacity_per=spec.capacity_per,
+            as_of=spec.as_of,
+            series=spec.series,
+            session=snapshot["forecast"]["target"]["session"],
+            draft=spec.draft,
+            sponsors=list(spec.sponsors),
+            issues=list(spec.issues),
+            snapshot=snapshot,
+            actor=self.actor,
+        )
+
+    def refresh(self, name: str, *, progress: Progress | None = None) -> Campaign:
+        """Recompute the snapshot from the record as it is now (after an import, say)."""
+        c = self.store.campaign(name)
+        request = ForecastRequest(
+            series=c.series,
+            session=c.session,
+            draft=c.draft,
+            sponsors=tuple(c.sponsors),
+            issues=tuple(c.issues),
+            as_of=c.as_of,
+            majority=c.majority,
+        )
+        snapshot = build_snapshot(
+            self.settings.record, request=request, lobbyist=c.lobbyist, progress=progress
+        )
+        return self.store.set_snapshot(name, snapshot=snapshot, actor=self.actor)
+
+    def campaigns(self) -> list[dict[str, Any]]:
+        return [campaign_summary(c) for c in self.store.campaigns()]
+
+    def show(self, name: str) -> dict[str, Any]:
+        board = self.board(name)
+        return {
+            **campaign_summary(board.campaign),
+            **board.header(),
+            "tally": summary(board.tallies),
+            "p_goal": round(board.p_goal, 4),
+            "p_adopted": round(board.p_adopted, 4),
+            "forecast_p_goal": round(board.goal.p_goal(_forecast_tallies(board)), 4),
+            "arguments": [argument_document(a) for a in self.store.arguments(name)],
+            "reports": len(self.store.reports(name)),
+            "contacts": len(self.store.contacts(name)),
+            "demarches_left": self.demarches_left(name),
+        }
+
+    # -- field data ---------------------------------------------------------------
+    def member(self, name: str, text: str) -> str:
+        """A campaign member's ISO3 code from a code or a name (clear error otherwise)."""
+        members = self.store.campaign(name).snapshot["members"]
+        code = text.strip().upper()
+        if code in members:
+            return code
+        try:
+            code = self._member_code(text)
+        except CampaignInputError:
+            code = ""
+        if code in members:
+            return code
+        raise CampaignInputError(
+            f"{text!r} is not a member voting in campaign {name!r} "
+            "(give the ISO3 code of a member of the General Assembly on the vote's day)"
+        )
+
+    def report(
+        self,
+        name: str,
+        member: str,
+        position: str,
+        *,
+        source: str,
+        reliability: float,
+        reported_on: dt.date | None = None,
+        reporter: str | None = None,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> Report:
+        return self.store.add_report(
+            name,
+            iso3=self.member(name, member),
+            position=parse_position(position),
+            source=source,
+            reliability=reliability,
+            reported_on=reported_on or dt.date.today(),
+            reporter=reporter or self.actor,
+            note=note,
+            expected_version=expected_version,
+            actor=self.actor,
+        )
+
+    def contact(
+        self,
+        name: str,
+        member: str,
+        *,
+        level: str,
+        channel: str,
+        on: dt.date | None = None,
+        arguments: list[int] | None = None,
+        response: str = "",
+        follow_up: dt.date | None = None,
+        officer: str | None = None,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> Contact:
+        return self.store.add_contact(
+            name,
+            iso3=self.member(name, member),
+            on=on or dt.date.today(),
+            level=parse_level(level),
+            channel=parse_channel(channel),
+            arguments=list(arguments or []),
+            response=response,
+            follow_up=follow_up,
+            officer=officer or self.actor,
+            note=note,
+            expected_version=expected_version,
+            actor=self.actor,
+        )
+
+    def edit_member(
+        self,
+        name: str,
+        member: str,
+        *,
+        post: str | None = None,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> MemberState:
+        """Assign a member to an embassy (``post``, an ISO3 code) or change its note."""
+        changes: dict[str, str] = {}
+        if post is not None:
+            code = post.strip().upper()
+            if len(code) != 3 or not code.isalpha():
+                raise CampaignInputError(f"post {post!r} is not an ISO3 code")
+            changes["post"] = code
+        if note is not None:
+            changes["note"] = note
+        return self.store.edit_member(
+            name, iso3=self.member(name, member), expected_version=expected_version,
+            actor=self.actor, **changes,
+        )  # fmt: skip
+
+    def add_argument(self, name: str, text: str, *, link: str | None = None) -> Argument:
+        """An argument of the campaign, linked to the record's roll calls matching ``link``."""
+        c = self.store.campaign(name)
+        if not text.strip():
+            raise CampaignInputError("an argument needs a text")
+        linked: list[str] = []
+        reached: dict[str, float] = {}
+        if link:
+            before = dt.date.fromisoformat(c.snapshot["forecast"]["as_of"])
+            linked = link_roll_calls(self.settings.record, link, before=before)
+            data = ForecastData.from_record(self.settings.record)
+            found = reach(data, linked, lobbyist=c.lobbyist, members=c.snapshot["members"])
+            reached = {k: float(v) for k, v in found.items() if v is not None and math.isfinite(v)}
+        return self.store.add_argument(
+            name, text=text.strip(), link_query=link, linked=linked, reach=reached,
+            actor=self.actor,
+        )  # fmt: skip
+
+    # -- the board and what follows from it --------------------------------------
+    def board(self, name: str) -> Board:
+        return Board.build(
+            self.store.campaign(name), self.store.reports(name), self.store.members(name)
+        )
+
+    def demarches_left(self, name: str) -> int:
+        """Démarches the plan may still use: the capacity in all minus the contacts logged,
+        or the capacity per week times the weeks left before the vote."""
+        c = self.store.campaign(name)
+        contacts = self.store.contacts(name)
+        if c.capacity_per == "total":
+            return max(0, c.capacity - len(contacts))
+        days = [r.reported_on for r in self.store.reports(name)] + [k.on for k in contacts]
+        today = max([c.as_of or dt.date.today(), *days]) if c.as_of else dt.date.today()
+        weeks = max(0, math.ceil((c.vote_date - today).days / 7))
+        return c.capacity * weeks
+
+    def targets(self, name: str, *, top: int | None = None) -> dict[str, Any]:
+        """Members ranked by the expected change toward the goal per démarche, and the plan."""
+        board = self.board(name)
+        snap = board.snapshot
+        persuade = snap.persuadability
+        why = [persuade.why(i) for i in range(len(snap.members))]
+        rows = rank(board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
+                    why=why)  # fmt: skip
+        chosen = plan(
+            board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
+            capacity=self.demarches_left(name), groups=snap.groups,
+            correlation=snap.correlation, rng=rng(),
+        )  # fmt: skip
+        shown = rows[:top] if top else rows
+        return {
+            "campaign": name,
+            "goal": board.campaign.goal,
+            "goal_text": board.goal.describe(),
+            "ask": board.goal.ask,
+            "p_goal": round(board.p_goal, 4),
+            "members": [
+                {
+                    "iso3": r.iso3,
+                    "name": snap.name(r.iso3),
+                    "p_now": r.p_now,
+                    "p_move": round(r.p_move, 4),
+                    "expected_gain": round(r.expected_gain, 4),
+                    "reasons": r.reasons,
+                }
+                for r in shown
+            ],
+            "plan": {
+                "members": chosen.members,
+                "demarches": len(chosen.members),
+                "expected_tally": chosen.expected_tally,
+                "p_goal": round(chosen.p_goal, 4),
+                "p_goal_before": round(chosen.p_goal_before, 4),
+                "expected_gain": round(chosen.expected_gain, 4),
+                "exact": chosen.exact,
+            },
+        }
+
+    def scenario(self, name: str, votes: Mapping[str, str]) -> dict[str, Any]:
+        """The tally and the goal's probability if these members vote as given."""
+        board = self.board(name)
+        fixed = {self.member(name, k): _vote_class(v) for k, v in votes.items()}
+        result = scenario(
+            board.p_now, board.snapshot.members, fixed, board.goal,
+            groups=board.snapshot.groups, correlation=board.snapshot.correlation, rng=rng(),
+        )  # fmt: skip
+        return {
+            "campaign": name,
+            "goal": board.campaign.goal,
+            "fixed": dict(result.fixed),
+            "tally": result.tally,
+            "p_goal": round(result.p_goal, 4),
+            "p_adopted": round(result.p_adopted, 4),
+            "board": {"tally": summary(board.tallies), "p_goal": round(board.p_goal, 4)},
+        }
+
+    def what_it_takes(self, name: str, *, probability: float = 0.5) -> dict[str, Any]:
+        """The smallest set of members whose moves reach the goal with ``probability``."""
+        if not 0 < probability < 1:
+            raise CampaignInputError(f"probability {probability} is not between 0 and 1")
+        board = self.board(name)
+        snap = board.snapshot
+        found = what_it_takes(
+            board.p_now, snap.persuadability.p_move, snap.members, board.goal,
+            probability=probability, groups=snap.groups, correlation=snap.correlation,
+            rng=rng(),
+        )  # fmt: skip
+        return {
+            "campaign": name,
+            "goal": board.campaign.goal,
+            "goal_text": board.goal.describe(),
+            "ask": board.goal.ask,
+            "probability": probability,
+            "p_goal_now": round(board.p_goal, 4),
+            "members": found.members,
+            "p_goal": round(found.p_goal, 4),
+            "reached": found.reached,
+            "steps": [
+                {"iso3": code, "name": snap.name(code), "p_goal": round(p, 4)}
+                for code, p in found.steps
+            ],
+        }
+
+    # -- briefs and the sheet -----------------------------------------------------
+    def brief(self, name: str, member: str) -> dict[str, Any]:
+        """The brief document of one member (render it with :mod:`~whipcount.campaign.briefing`)."""
+        return self._briefs(name, [self.member(name, member)])[0]
+
+    def post_brief(self, name: str, post: str) -> dict[str, Any]:
+        """The action request to the embassy ``post``: every member assigned to it."""
+        code = post.strip().upper()
+        board = self.board(name)
+        members = [m["iso3"] for m in board.document()["members"] if m["post"] == code]
+        if not members:
+            raise CampaignInputError(
+                f"no member of campaign {name!r} is assigned to post {post!r} "
+                "(each member's post is its own ISO3 code unless the sheet assigns another)"
+            )
+        return post_brief(board, code, self._briefs(name, members, board=board))
+
+    def _briefs(
+        self, name: str, members: list[str], *, board: Board | None = None
+    ) -> list[dict[str, Any]]:
+        board = board or self.board(name)
+        targets = {t["iso3"]: t for t in self.targets(name)["members"]}
+        arguments = self.store.arguments(name)
+        contacts, reports = self.store.contacts(name), self.store.reports(name)
+        data = ForecastData.from_record(self.settings.record)
+        with Record(self.settings.record) as record:
+            return [
+                member_brief(
+                    board,
+                    code,
+                    data=data,
+                    record=record,
+                    target=targets.get(code),
+                    arguments=arguments,
+                    contacts=contacts,
+                    reports=reports,
+                )
+                for code in members
+            ]
+
+    def export_sheet(self, name: str, path: Path) -> int:
+        """Write the whip sheet (.csv or .xlsx); the number of members written."""
+        document = self.board(name).document()
+        export_sheet(document, path)
+        return len(document["members"])
+
+    def sheet_edits(self, name: str, path: Path) -> list[RowEdit]:
+        """The edits of a whip sheet, per member, each with its changed cells."""
+        return row_edits(self.board(name).document(), read_sheet(path), today=dt.date.today())
+
+    def apply_sheet(self, name: str, edits: list[RowEdit]) -> int:
+        """Apply a sheet's edits in one transaction (all or nothing); the writes made."""
+        writes: list[Edit] = []
+        for e in edits:
+            if e.report is not None:
+                writes.append(
+                    ReportEdit(
+                        iso3=e.iso3,
+                        position=e.report.position,
+                        source=e.report.source or "whip sheet",
+                        reliability=e.report.reliability,
+                        reported_on=e.report.reported_on,
+                        reporter=e.report.reporter or self.actor,
+                        expected_version=e.version,
+                    )
+                )
+            if e.post is not None or e.note is not None:
+                writes.append(
+                    MemberEdit(
+                        iso3=e.iso3,
+                        post=UNSET if e.post is None else e.post,
+                        note=UNSET if e.note is None else e.note,
+                        expected_version=e.version,
+                    )
+                )
+        return len(self.store.apply_edits(name, writes, actor=self.actor))
+
+    def audit(self, name: str | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
+        return [
+            {
+                "at": e.at.isoformat(timespec="seconds"),
+                "actor": e.actor,
+                "campaign": e.campaign,
+                "entity": e.entity,
+                "key": e.entity_key,
+                "action": e.action,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in self.store.audit(name, limit=limit)
+        ]
+
+    def _member_code(self, text: str) -> str:
+        """ISO3 code of a member named or coded by ``text``, from the record."""
+        with Record(self.settings.record) as record:
+            try:
+                code = record.resolve_member(text)
+            except NotFoundError as error:
+                raise CampaignInputError(str(error)) from error
+            iso3 = {str(m["code"]): str(m["iso3"]) for m in record.members()}
+        return iso3.get(code, code)
+
+
+def _vote_class(text: str) -> str:
+    vote = text.strip().lower()
+    if vote not in CLASSES:
+        raise CampaignInputError(f"{text!r} is not a vote; use one of: {', '.join(CLASSES)}")
+    return vote
+
+
+def _forecast_tallies(board: Board) -> Any:
+    from whipcount.campaign.board import DRAWS
+    from whipcount.forecast.tally import counts, simulate
+
+    snap = board.snapshot
+    return counts(simulate(snap.p, snap.groups, snap.correlation, rng(), DRAWS))
+
+
+def campaign_summary(c: Campaign) -> dict[str, Any]:
+    target = c.snapshot["forecast"]["target"]
+    return {
+        "name": c.name,
+        "series": c.series,
+        "session": c.session,
+        "draft": c.draft,
+        "title": target.get("title"),
+        "lobbyist": c.lobbyist,
+        "goal": c.goal,
+        "majority": c.majority,
+        "vote_date": c.vote_date.isoformat(),
+        "capacity": c.capacity,
+        "capacity_per": c.capacity_per,
+        "as_of": c.as_of.isoformat() if c.as_of else None,
+        "created_at": c.created_at.isoformat(timespec="seconds"),
+        "created_by": c.created_by,
+    }
+
+
+def argument_document(a: Argument) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "text": a.text,
+        "link": a.link_query,
+        "linked": len(a.linked),
+        "reached": len(a.reach),
+    }
