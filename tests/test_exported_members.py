@@ -13,5 +13,14 @@ def test_all_is_sorted_and_exported() -> None:
 
 def test_every_public_name_is_in_all() -> None:
     public = {name for name in vars(whipcount) if not name.startswith("_")}
-    modules = {"cli", "errors", "forecast", "geography", "measures", "record", "settings"}
+    modules = {
+        "campaign",
+        "cli",
+        "errors",
+        "forecast",
+        "geography",
+        "measures",
+        "record",
+        "settings",
+    }
     assert public - modules <= set(whipcount.__all__)

@@ -8,6 +8,15 @@ The public API (kept complete by ``tests/test_exported_members.py``)::
         record.series_show(record.series_find("cuba embargo")[0]["id"])
         align_pair(record, "USA", "CHN", selection=Selection(report_year=2023))
 
+    from whipcount import CampaignSpec, Workspace
+    with Workspace(Settings(), actor="lead") as campaigns:
+        campaigns.create(CampaignSpec(name="cuba", series="necessity-ending-economic-"
+                                      "commercial-financial-embargo", lobbyist="USA",
+                                      goal="fewer-yes", vote_date=datetime.date(2024, 10, 30),
+                                      capacity=10, as_of=datetime.date(2024, 10, 1)))
+        campaigns.report("cuba", "BRA", "lean abstain", source="MFA", reliability=0.7)
+        campaigns.targets("cuba", top=10)
+
     from whipcount import Forecaster, ForecastData, Target
     data = ForecastData.from_record(Settings().record)
     results = Forecaster().fit(data, as_of=datetime.date(2024, 10, 1))
@@ -20,6 +29,9 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 from whipcount.errors import (
+    CampaignError,
+    CampaignInputError,
+    CampaignNotFoundError,
     ConfigError,
     DuplicateRollCallError,
     NotFoundError,
@@ -28,6 +40,7 @@ from whipcount.errors import (
     RecordSchemaError,
     SourceError,
     SourceFormatError,
+    StaleEditError,
     UnknownCountryError,
     VoteCodeError,
     WhipcountError,
@@ -43,6 +56,11 @@ from whipcount.record.reader import Record
 from whipcount.settings import Settings
 
 if _TYPE_CHECKING:
+    from whipcount.campaign.goals import Goal
+    from whipcount.campaign.persuadability import Persuadability, PersuadabilityModel
+    from whipcount.campaign.repository import CampaignStore
+    from whipcount.campaign.spec import CampaignSpec
+    from whipcount.campaign.workspace import Workspace
     from whipcount.forecast.backtest import Backtest
     from whipcount.forecast.data import ForecastData
     from whipcount.forecast.forecast import Forecast
@@ -58,6 +76,12 @@ __version__ = "0.1.0"
 # the ideal-point model loads numba and scipy, the forecaster lightgbm (half a second
 # each): only when first asked for
 _LAZY = {
+    "CampaignSpec": "whipcount.campaign.spec",
+    "CampaignStore": "whipcount.campaign.repository",
+    "Goal": "whipcount.campaign.goals",
+    "Persuadability": "whipcount.campaign.persuadability",
+    "PersuadabilityModel": "whipcount.campaign.persuadability",
+    "Workspace": "whipcount.campaign.workspace",
     "Backtest": "whipcount.forecast.backtest",
     "Forecast": "whipcount.forecast.forecast",
     "ForecastData": "whipcount.forecast.data",
@@ -87,6 +111,11 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Backtest",
+    "CampaignError",
+    "CampaignInputError",
+    "CampaignNotFoundError",
+    "CampaignSpec",
+    "CampaignStore",
     "ConfigError",
     "DatePrecision",
     "DuplicateRollCallError",
@@ -96,12 +125,15 @@ __all__ = [
     "ForecastRequest",
     "ForecastResults",
     "Forecaster",
+    "Goal",
     "IdealData",
     "IdealPointResults",
     "IdealPointSpec",
     "ImportReport",
     "MemberDirectory",
     "NotFoundError",
+    "Persuadability",
+    "PersuadabilityModel",
     "Record",
     "RecordError",
     "RecordMissingError",
@@ -111,12 +143,14 @@ __all__ = [
     "Settings",
     "SourceError",
     "SourceFormatError",
+    "StaleEditError",
     "Target",
     "UnknownCountryError",
     "Vote",
     "VoteCodeError",
     "VoteMatrix",
     "WhipcountError",
+    "Workspace",
     "__version__",
     "align_all",
     "align_group",

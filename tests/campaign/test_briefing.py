@@ -280,11 +280,11 @@ def test_post_request_instructs_the_embassy() -> None:
     assert len(commands) == 4
     assert commands[0] == (
         "whipcount campaign contact cuba-2025 BRA --level LEVEL "
-        "--channel 'demarche in the capital' --response 'WHAT THEY SAID'"
+        "--channel 'demarche in the capital' --date DAY --response 'WHAT THEY SAID'"
     )
     assert commands[3] == (
         "whipcount campaign report cuba-2025 ARG POSITION --source 'embassy BRA' "
-        "--reliability RELIABILITY"
+        "--reliability RELIABILITY --date DAY"
     )
     assert re.findall(r"^## Brief: (.+)$", text, flags=re.MULTILINE) == [
         "Brazil (BRA)",

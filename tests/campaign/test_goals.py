@@ -134,6 +134,9 @@ def test_moved_takes_one_step_toward_the_goal() -> None:
     assert Goal.parse("fewer-yes").moved(p).tolist() == [[0.0, 0.2, 0.7, 0.1]]
     np.testing.assert_allclose(Goal.parse("defeat").moved(p), [[0.0, 0.4, 0.5, 0.1]])
     np.testing.assert_allclose(Goal.parse("adopt").moved(p), [[0.7, 0.0, 0.2, 0.1]])
+    assert Goal.parse("fewer-yes").movable(p).tolist() == [0.5]
+    np.testing.assert_allclose(Goal.parse("defeat").movable(p), [0.7])
+    np.testing.assert_allclose(Goal.parse("more-yes", reference=3).movable(p), [0.4])
 
 
 @settings(max_examples=60)
@@ -155,14 +158,21 @@ def test_moved_keeps_rows_and_absence_and_never_loses(p: np.ndarray, goal: Goal)
         "yes-above": abstain,
     }[goal.kind]
     np.testing.assert_allclose(gain, expected, atol=1e-12)
+    # the share of the vote that changes: every class but the ask and absence moves
+    changes = 1.0 - p[:, 3] - p[:, ("yes", "no", "abstain").index(goal.ask)]
+    if goal.ask == "abstain":  # fewer-yes, yes-below: only yes moves (no already counts)
+        changes = yes
+    np.testing.assert_allclose(goal.movable(p), changes, atol=1e-12)
 
 
-def _fewest_moves(goal: Goal, tally: tuple[int, int, int, int]) -> int | None:
+def _fewest_moves(
+    goal: Goal, tally: tuple[int, int, int, int], *, absent_stay: bool = False
+) -> int | None:
     """Brute force: the fewest members moved to the ask (from any class) that reach it."""
     ask = ("yes", "no", "abstain", "absent").index(goal.ask)
     for total in range(sum(tally) + 1):
         for moved in itertools.product(*(range(min(c, total) + 1) for c in tally)):
-            if sum(moved) != total or moved[ask]:
+            if sum(moved) != total or moved[ask] or (absent_stay and moved[3]):
                 continue
             after = np.array(tally) - np.array(moved)
             after[ask] += total
@@ -178,3 +188,7 @@ def test_moves_needed_is_the_fewest_moves(goal: Goal, tally: tuple[int, int, int
     fewest = _fewest_moves(goal, tally)
     if fewest is not None:  # else unreachable (yes-below:0, or yes-above beyond the members)
         assert need == fewest
+    # what it takes moves only present members: the bound stays a lower bound
+    present_only = _fewest_moves(goal, tally, absent_stay=True)
+    if present_only is not None:
+        assert need <= present_only

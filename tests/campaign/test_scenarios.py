@@ -70,9 +70,37 @@ def test_what_it_takes_agrees_with_a_full_simulation() -> None:
     steps = [p for _, p in found.steps]
     assert steps == sorted(steps)
     moved = p.copy()
-    moved[[codes(n).index(c) for c in found.members]] = YES
+    chosen = [codes(n).index(c) for c in found.members]
+    moved[chosen] = np.c_[1 - p[chosen, 3], np.zeros((len(chosen), 2)), p[chosen, 3]]
     common = CommonDraws(groups, CORRELATION, np.random.default_rng(7), 1000)
     assert goal.p_goal(common.tallies(moved)) == found.p_goal
+
+
+def test_a_move_leaves_the_absences_alone() -> None:
+    # ten certain yes; AAA and BBB vote yes with probability 0.4, AAA otherwise absent and
+    # BBB otherwise no.  yes-above:11 needs both to vote yes.  Moving BBB to yes gives 11 +
+    # AAA's yes (P 0.4); moving AAA changes nothing (it already votes yes whenever present)
+    p = np.array([YES] * 10 + [[0.4, 0, 0, 0.6], [0.4, 0.6, 0, 0]])
+    members = [*codes(10), "AAA", "BBB"]
+    kwargs: dict[str, Any] = {
+        "groups": np.zeros(12, int),
+        "correlation": Correlation(),
+        "draws": 4000,
+        "p_move": np.ones(12),
+    }
+    goal = Goal.parse("yes-above:11")
+    found = what_it_takes(
+        p, members=members, goal=goal, probability=0.3, rng=np.random.default_rng(5), **kwargs
+    )
+    assert found.members == ["BBB"]  # not AAA, first by ISO3 if its absences were moved
+    assert found.p_goal == pytest.approx(0.4, abs=0.03)
+    # moving both still leaves AAA's absences: P(goal) stays about 0.4 < 0.5
+    never = what_it_takes(
+        p, members=members, goal=goal, probability=0.5, rng=np.random.default_rng(5), **kwargs
+    )
+    assert (never.reached, never.members) == (False, [])
+    assert never.p_goal == pytest.approx(0.4, abs=0.03)
+    assert never.at_least <= 2  # the bound stays a lower bound
 
 
 def test_what_it_takes_when_already_there_or_out_of_reach() -> None:

@@ -22,7 +22,7 @@ from whipcount.campaign.updating import (
 )
 from whipcount.errors import CampaignInputError
 
-VOTE = dt.date(2025, 10, 29)
+DAY = dt.date(2025, 10, 29)  # the board's day
 P = np.array([0.6, 0.1, 0.2, 0.1])
 
 rows = (
@@ -44,15 +44,15 @@ def test_emission_table_is_a_distribution_with_a_floor() -> None:
 def test_an_unreliable_report_changes_nothing() -> None:
     np.testing.assert_array_equal(update_one(P, "no", 0.0), P)
     report = Evidence("CUB", "no", 0.0, dt.date(2025, 10, 1), "embassy")
-    np.testing.assert_array_equal(update(P[None, :], ["CUB"], [report], vote_date=VOTE), [P])
+    np.testing.assert_array_equal(update(P[None, :], ["CUB"], [report], day=DAY), [P])
 
 
 def test_a_fully_reliable_report_is_bayes_rule() -> None:
     posterior = P * EMISSION[POSITIONS.index("no")]
     posterior /= posterior.sum()
     np.testing.assert_allclose(update_one(P, "no", 1.0), posterior)
-    report = Evidence("CUB", "no", 1.0, VOTE, "embassy")
-    np.testing.assert_allclose(update(P[None, :], ["CUB"], [report], vote_date=VOTE), [posterior])
+    report = Evidence("CUB", "no", 1.0, DAY, "embassy")
+    np.testing.assert_allclose(update(P[None, :], ["CUB"], [report], day=DAY), [posterior])
 
 
 def test_lean_abstain_raises_abstention_by_the_computed_amount() -> None:
@@ -67,11 +67,11 @@ def test_lean_abstain_raises_abstention_by_the_computed_amount() -> None:
 
 def test_decay_halves_the_weight_every_half_life() -> None:
     assert HALF_LIFE_DAYS == 30.0
-    assert weight(1.0, VOTE - dt.timedelta(days=30), VOTE) == pytest.approx(0.5)
-    assert weight(0.8, VOTE - dt.timedelta(days=60), VOTE) == pytest.approx(0.2)
-    assert weight(0.8, VOTE + dt.timedelta(days=3), VOTE) == pytest.approx(0.8)  # after the vote
+    assert weight(1.0, DAY - dt.timedelta(days=30), DAY) == pytest.approx(0.5)
+    assert weight(0.8, DAY - dt.timedelta(days=60), DAY) == pytest.approx(0.2)
+    assert weight(0.8, DAY + dt.timedelta(days=3), DAY) == pytest.approx(0.8)  # dated later
     with pytest.raises(CampaignInputError, match="reliability"):
-        weight(1.2, VOTE, VOTE)
+        weight(1.2, DAY, DAY)
 
 
 @settings(max_examples=80)
@@ -106,40 +106,50 @@ def test_updated_rows_sum_to_one(
 ) -> None:
     members = ["ARG", "BRA", "CHL", "DEU", "EGY"]
     evidence = [
-        Evidence(members[i], s, r, VOTE - dt.timedelta(days=d), source)
+        Evidence(members[i], s, r, DAY - dt.timedelta(days=d), source)
         for i, s, r, d, source in reports
     ]
-    after = update(p, members, evidence, vote_date=VOTE)
+    after = update(p, members, evidence, day=DAY)
     np.testing.assert_allclose(after.sum(axis=1), 1.0)
     assert (after >= 0).all()
     untouched = sorted(set(range(5)) - {i for i, *_ in reports})
     np.testing.assert_array_equal(after[untouched], p[untouched])
 
 
+def test_reports_fade_with_the_board_day_not_the_vote() -> None:
+    report = Evidence("BRA", "lean abstain", 0.8, dt.date(2025, 10, 1), "embassy")
+    fresh = update(P[None, :], ["BRA"], [report], day=dt.date(2025, 10, 1))
+    month = update(P[None, :], ["BRA"], [report], day=dt.date(2025, 10, 31))
+    np.testing.assert_allclose(fresh[0], update_one(P, "lean abstain", 0.8))
+    np.testing.assert_allclose(month[0], update_one(P, "lean abstain", 0.4))
+    # the same report weighs less on a later board day
+    assert fresh[0, CLASSES.index("abstain")] > month[0, CLASSES.index("abstain")] > P[2]
+
+
 def test_only_the_latest_report_of_each_source_counts() -> None:
     old = Evidence("BRA", "yes", 0.9, dt.date(2025, 9, 1), "Embassy")
     new = Evidence("BRA", "lean abstain", 0.7, dt.date(2025, 10, 1), " embassy ")
-    alone = update(P[None, :], ["BRA"], [new], vote_date=VOTE)
-    np.testing.assert_allclose(update(P[None, :], ["BRA"], [new, old], vote_date=VOTE), alone)
-    np.testing.assert_allclose(update(P[None, :], ["BRA"], [old, new], vote_date=VOTE), alone)
+    alone = update(P[None, :], ["BRA"], [new], day=DAY)
+    np.testing.assert_allclose(update(P[None, :], ["BRA"], [new, old], day=DAY), alone)
+    np.testing.assert_allclose(update(P[None, :], ["BRA"], [old, new], day=DAY), alone)
 
 
 def test_reports_of_several_sources_apply_oldest_first() -> None:
     first = Evidence("BRA", "yes", 0.9, dt.date(2025, 9, 1), "embassy")
     second = Evidence("BRA", "abstain", 0.6, dt.date(2025, 10, 1), "EU partner")
     expected = update_one(
-        update_one(P, "yes", weight(0.9, first.reported_on, VOTE)), "abstain", 0.6 * 2 ** (-28 / 30)
+        update_one(P, "yes", weight(0.9, first.reported_on, DAY)), "abstain", 0.6 * 2 ** (-28 / 30)
     )
     for order in ([first, second], [second, first]):
-        np.testing.assert_allclose(update(P[None, :], ["bra"], order, vote_date=VOTE)[0], expected)
+        np.testing.assert_allclose(update(P[None, :], ["bra"], order, day=DAY)[0], expected)
 
 
 def test_bad_reports_are_refused() -> None:
     with pytest.raises(CampaignInputError, match="'XXX', which is not a member"):
-        update(P[None, :], ["BRA"], [Evidence("XXX", "yes", 0.5, VOTE, "a")], vote_date=VOTE)
+        update(P[None, :], ["BRA"], [Evidence("XXX", "yes", 0.5, DAY, "a")], day=DAY)
     with pytest.raises(CampaignInputError, match="between 0 and 1"):
-        update(P[None, :], ["BRA"], [Evidence("BRA", "yes", -0.1, VOTE, "a")], vote_date=VOTE)
+        update(P[None, :], ["BRA"], [Evidence("BRA", "yes", -0.1, DAY, "a")], day=DAY)
     with pytest.raises(CampaignInputError, match="position"):
-        update(P[None, :], ["BRA"], [Evidence("BRA", "maybe", 0.5, VOTE, "a")], vote_date=VOTE)
+        update(P[None, :], ["BRA"], [Evidence("BRA", "maybe", 0.5, DAY, "a")], day=DAY)
     with pytest.raises(CampaignInputError, match="weight"):
         update_one(P, "yes", 1.5)

@@ -67,7 +67,7 @@ def test_a_whole_campaign(record_path: Path, database_url: str, tmp_path: Path) 
 
     board = lead.json("board", "cuba-2024")
     assert isinstance(board, dict)
-    assert len(board["members"]) == 193 and board["reports"] == 0
+    assert len(board["members"]) == 193 and board["reported_members"] == 0
     brazil = next(m for m in board["members"] if m["iso3"] == "BRA")
     before = brazil["p_now"]
 
@@ -143,7 +143,7 @@ def test_a_whole_campaign(record_path: Path, database_url: str, tmp_path: Path) 
     applied = lead.json("import", "cuba-2024", str(sheet), "--yes")
     assert isinstance(applied, dict) and applied["applied"]
     board = lead.json("board", "cuba-2024")
-    assert isinstance(board, dict) and board["reports"] == 2
+    assert isinstance(board, dict) and board["reported_members"] == 2
     mexico = next(m for m in board["members"] if m["iso3"] == "MEX")
     assert mexico["position"] == "lean no"
     # the same sheet again: its versions are stale now, and nothing is applied
@@ -153,3 +153,35 @@ def test_a_whole_campaign(record_path: Path, database_url: str, tmp_path: Path) 
     assert isinstance(trail, list)
     assert {e["actor"] for e in trail} == {"lead", "officer.brasilia"}
     assert {e["entity"] for e in trail} >= {"campaign", "argument", "report", "contact", "member"}
+
+
+def test_two_opposed_campaigns_on_one_vote(
+    record_path: Path, database_url: str, tmp_path: Path
+) -> None:
+    team = Team(record_path, database_url, "analyst")
+    for name, lobbyist, goal in (("against", "USA", "yes-below:180"), ("for", "CUB", "more-yes")):
+        created = team.json(
+            "create", name, "--series", CUBA, "--lobbyist", lobbyist, "--goal", goal,
+            "--vote-date", "2024-10-30", "--capacity", "10", "--as-of", "2024-10-01",
+        )  # fmt: skip
+        assert isinstance(created, dict) and created["capacity_per"] == "total"
+    assert "already" in team.fails(
+        "create", "for", "--series", CUBA, "--lobbyist", "CUB", "--goal", "adopt",
+        "--vote-date", "2024-10-30", "--capacity", "1", "--as-of", "2024-10-01",
+    )  # fmt: skip
+    against, for_ = team.json("show", "against"), team.json("show", "for")
+    assert isinstance(against, dict) and isinstance(for_, dict)
+    assert against["ask"] == "abstain" and for_["ask"] == "yes"
+    assert for_["goal_text"] == "more than 187 yes votes"
+    # a report filed in one campaign moves only that campaign's board
+    assert team.run("report", "for", "ARG", "no", "--source", "press",
+                    "--reliability", "0.9").exit_code == 0  # fmt: skip
+    assert team.json("show", "against")["p_goal"] == against["p_goal"]  # type: ignore[index]
+    assert team.json("show", "for")["p_goal"] < for_["p_goal"]  # type: ignore[index]
+    # the sponsor's best targets are the members that may abstain or stay away
+    targets = team.json("targets", "for", "--top", "5")
+    assert isinstance(targets, dict)
+    assert all(m["p_now"]["yes"] < 0.99 for m in targets["members"])
+    chart = tmp_path / "board.png"
+    result = team.run("board", "for", "--plot", str(chart))
+    assert result.exit_code == 0 and chart.read_bytes().startswith(b"\x89PNG")

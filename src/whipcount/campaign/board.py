@@ -2,8 +2,8 @@
 
 ``p_now`` is each member's forecast updated by the reports so far
 (:func:`whipcount.campaign.updating.update`: only each source's latest report, weighted
-by its reliability and its distance from the vote); the tally is re-simulated from
-``p_now`` with the forecast's own correlated model (the copula of
+by its reliability and its age on the campaign's day, :mod:`whipcount.campaign.calendar`);
+the tally is re-simulated from ``p_now`` with the forecast's own correlated model (the copula of
 :mod:`whipcount.forecast.tally`, with the forecast's groups and correlations).  Every
 simulation of a campaign draws from the same seed, so that the board, the plan and the
 scenarios differ only by what they change (common random numbers).
@@ -11,6 +11,7 @@ scenarios differ only by what they change (common random numbers).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ class Board:
     latest: dict[str, Report]  # the latest report per member
     states: dict[str, MemberState]
     tallies: np.ndarray  # draws x 4
+    day: dt.date  # the campaign's day: reports are weighed by their age on it
 
     @classmethod
     def build(
@@ -54,6 +56,8 @@ class Board:
         campaign: Campaign,
         reports: list[Report],
         states: dict[str, MemberState],
+        *,
+        day: dt.date,
     ) -> Board:
         snapshot = Snapshot(campaign.snapshot)
         goal = goal_of(campaign, snapshot)
@@ -67,12 +71,12 @@ class Board:
             )
             for r in reports
         ]
-        p_now = update(snapshot.p, snapshot.members, evidence, vote_date=campaign.vote_date)
+        p_now = update(snapshot.p, snapshot.members, evidence, day=day)
         latest: dict[str, Report] = {}
         for report in sorted(reports, key=lambda r: (r.reported_on, r.id)):
             latest[report.iso3] = report
         tallies = counts(simulate(p_now, snapshot.groups, snapshot.correlation, rng(), DRAWS))
-        return cls(campaign, snapshot, goal, p_now, latest, states, tallies)
+        return cls(campaign, snapshot, goal, p_now, latest, states, tallies, day)
 
     @property
     def p_goal(self) -> float:
@@ -97,6 +101,7 @@ class Board:
             "majority": c.majority,
             "vote_date": c.vote_date.isoformat(),
             "as_of": self.snapshot.as_of.isoformat(),
+            "day": self.day.isoformat(),
         }
 
     def member_row(self, i: int) -> dict[str, Any]:
@@ -126,7 +131,7 @@ class Board:
             "tally": summary(self.tallies),
             "p_goal": round(self.p_goal, 4),
             "p_adopted": round(self.p_adopted, 4),
-            "reports": sum(1 for _ in self.latest),
+            "reported_members": len(self.latest),
             "members": [self.member_row(i) for i in range(len(self.snapshot.members))],
         }
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import re
 import shlex
 import warnings
@@ -52,11 +53,11 @@ Format = Literal["markdown", "html", "pdf"]
 #: how an embassy records its démarche and reports the response (in the action request)
 CONTACT_COMMAND = (
     "whipcount campaign contact {campaign} {iso3} --level LEVEL --channel {channel} "
-    "--response 'WHAT THEY SAID'"
+    "--date DAY --response 'WHAT THEY SAID'"
 )
 REPORT_COMMAND = (
     "whipcount campaign report {campaign} {iso3} POSITION --source {source} "
-    "--reliability RELIABILITY"
+    "--reliability RELIABILITY --date DAY"
 )
 #: arguments shown per member, best first
 MAX_ARGUMENTS = 5
@@ -152,6 +153,9 @@ def _document(html: str) -> Any:
         import weasyprint  # type: ignore[import-untyped]
         from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+    # without HarfBuzz's subsetter WeasyPrint logs a warning per font, then embeds the
+    # fonts with fontTools: nothing for a reader of the brief to act on
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     no_network = URLFetcher(allowed_protocols={"data"})
     return weasyprint.HTML(string=html, base_url=None, url_fetcher=no_network).render()
 

@@ -110,7 +110,7 @@ def post_brief(board: Board, post: str, members: list[dict[str, Any]]) -> dict[s
         "campaign": board.header(),
         "post": post,
         "members": members,
-        "report_by": max(report_by, min(board.campaign.vote_date, dt.date.today())).isoformat(),
+        "report_by": max(report_by, board.day).isoformat(),
         "generated": dt.date.today().isoformat(),
     }
 
@@ -156,7 +156,7 @@ def alignment(
     seen = data.before(before)
     years = np.array([int(str(d)[:4]) for d in data.matrix.roll_calls["date"]])
     last = before.year
-    recent = seen & (years >= last - 3)
+    recent = seen & (years > last - 3)  # this calendar year and the two before
     trend = [
         {"year": year, "agreement": _agreement(data, seen & (years == year), a, b)}
         for year in range(last - TREND_YEARS, last + 1)

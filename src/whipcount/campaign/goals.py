@@ -229,6 +229,22 @@ class Goal:
             out[..., _YES] = yes + abstain
         return out
 
+    def movable(self, p: np.ndarray) -> np.ndarray:
+        """The share of each member's vote that a successful démarche changes (members,).
+
+        The probability that the one step of :meth:`moved` changes the vote: P(yes) when the
+        ask is abstain, P(yes) + P(abstain) for ``defeat``, P(no) + P(abstain) when the ask is
+        yes.  A member already at the ask (or absent) has nothing to move: its bloc partners
+        have no move of its to follow (:mod:`whipcount.campaign.plan_search`).
+        """
+        p = np.asarray(p, dtype=float)
+        yes, no, abstain = p[..., _YES], p[..., _NO], p[..., _ABSTAIN]
+        if self.ask == "abstain":
+            return np.asarray(yes.copy())
+        if self.ask == "no":
+            return np.asarray(yes + abstain)
+        return np.asarray(no + abstain)
+
     def describe(self) -> str:
         """The goal in words: ``fewer than 187 yes votes``, ``the resolution defeated`` ..."""
         if self.kind == "fewer-yes":

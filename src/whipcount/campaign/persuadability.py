@@ -51,7 +51,6 @@ from whipcount.campaign.arguments import member_columns
 from whipcount.campaign.persuadability_direction import follow, toward
 from whipcount.campaign.persuadability_features import (
     FEATURES,
-    ORDINAL,
     Pairs,
     Target,
     design,
@@ -331,10 +330,10 @@ class PersuadabilityResults:
                 data, pairs, self.window, as_of=self.as_of, lobbyist=own, linked_rows=linked_rows
             )
             values.update({k: v for k, v in direction.items() if k != "p_toward"})
+            # members that voted like the lobbyist last time keep their estimate: a
+            # démarche to them secures a wavering vote (their gain is nil while the board
+            # puts them at the ask, so they rank last unless reports show them drifting)
             p_toward = direction["p_toward"].copy()
-            if target.prev >= 0:
-                last = ORDINAL[data.outcome[target.prev]]
-                p_toward[(last >= 0) & (last == last[own])] = 0.0
             p_toward[own] = 0.0
         matrix = follow(pairs, self.window, groupings)[np.ix_(columns, columns)]
         return Persuadability(

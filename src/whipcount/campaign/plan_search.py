@@ -1,16 +1,24 @@
 """The choice of démarches: maximising the expected gain of a plan, greedily and exactly.
 
-A démarche to member ``i`` moves member ``j`` (itself included, ``follow[i, i] = 1``) with
-probability ``a_ij = p_move_i follow[i, j]``, independently across démarches.  Member ``j``
-is moved by a plan ``S`` with probability ``P_j(S) = 1 - prod_{i in S} (1 - a_ij)``, and
-the plan's expected gain toward the goal is
+A démarche to member ``i`` moves ``i`` itself with probability ``a_ii = p_move_i``, and
+another member ``j`` with probability
+
+    a_ij = p_move_i m_i follow[i, j],
+
+independently across démarches, where ``m_i`` is the share of ``i``'s vote that its own
+move changes (:meth:`~whipcount.campaign.goals.Goal.movable`: its P(yes) when the ask is
+abstain ...): partners follow a leader that actually changes its vote toward the goal, and
+a member already at the ask carries nobody along.  Member ``j`` is moved by a plan ``S``
+with probability ``P_j(S) = 1 - prod_{i in S} (1 - a_ij)``, and the plan's expected gain
+toward the goal is
 
     F(S) = sum_j P_j(S) delta_j,      delta_j >= 0 the gain if j is moved.
 
 ``F`` is a weighted (probabilistic) coverage function: monotone, and submodular, since a
-démarche's marginal gain ``p_move_i sum_j follow[i, j] delta_j prod_{l in S} (1 - a_lj)``
-can only shrink as ``S`` grows.  The greedy algorithm (add the démarche of largest
-marginal gain while capacity lasts) is therefore within ``1 - 1/e`` of the best plan
+démarche's marginal gain ``sum_j a_ij delta_j prod_{l in S} (1 - a_lj)`` (each ``a_ij`` in
+[0, 1] and fixed, whatever ``S``) can only shrink as ``S`` grows.  The greedy algorithm
+(add the démarche of largest marginal gain while capacity lasts) is therefore within
+``1 - 1/e`` of the best plan
 (Nemhauser, Wolsey & Fisher 1978, "An analysis of approximations for maximizing
 submodular set functions", *Mathematical Programming* 14, theorem 4.2).  Where the number
 of plans is small (``C(n, k) <=`` :data:`EXACT_LIMIT` for ``n`` members with something to
@@ -31,9 +39,17 @@ EXACT_LIMIT = 50_000
 _CHUNK = 4096
 
 
-def reach(p_move: np.ndarray, follow: np.ndarray) -> np.ndarray:
-    """``a_ij = p_move_i follow[i, j]``: P(a démarche to i moves j) (members x members)."""
-    out: np.ndarray = np.asarray(p_move, dtype=float)[:, None] * np.asarray(follow, dtype=float)
+def reach(p_move: np.ndarray, follow: np.ndarray, movable: np.ndarray) -> np.ndarray:
+    """P(a démarche to i moves j), members x members.
+
+    ``a_ii = p_move_i`` and ``a_ij = p_move_i movable_i follow[i, j]`` for ``j != i``, with
+    ``movable_i`` the share of i's vote that its move changes (``Goal.movable``).
+    """
+    move = np.asarray(p_move, dtype=float)
+    out: np.ndarray = (move * np.asarray(movable, dtype=float))[:, None] * np.asarray(
+        follow, dtype=float
+    )
+    np.fill_diagonal(out, move)
     return out
 
 

@@ -212,7 +212,9 @@ def _edit(
 ) -> MemberState:
     table = tables.members
     where = _where(campaign, values["iso3"])
-    before = _state(connection.execute(sa.select(table).where(where)).mappings().one())
+    before = _state(
+        connection.execute(sa.select(table).where(where).with_for_update()).mappings().one()
+    )
     changes = {k: v for k, v in values.items() if k != "iso3" and getattr(before, k) != v}
     if expected is not None and before.version != expected:
         raise _stale([(before.iso3, expected, before.version)])

@@ -9,25 +9,30 @@ and the tally is simulated with the forecast's own correlated model
 What it would take
 ------------------
 The smallest set of members whose votes, set to the goal's ask with certainty, reach the
-goal with probability at least ``probability``.  The copula's shocks and noise are drawn
-once (common random numbers, :mod:`whipcount.campaign.common_draws`); since a member's
-simulated vote depends only on its own probabilities and those shared numbers, fixing a
-member to the ask changes the tally of each draw by exactly that member's vote, and every
-candidate set is evaluated on the same draws without re-simulating.  Members are added
-greedily: the one whose move raises P(goal) most; among nearly equal raises (within 1 %
-of the draws) the one whose move gains most on average toward the goal (the goal's
-scores); among nearly equal gains (within 0.05 votes) the likelier to move (``p_move``),
-so that the sponsor is not the first asked to vote against itself; then by ISO3.
+goal with probability at least ``probability``.  A move is about the vote, as in
+:meth:`~whipcount.campaign.goals.Goal.moved`: the member votes the ask whenever it is
+present, and its absences stay (a member absent in 60 % of the draws changes the tally in
+at most 40 % of them).  The copula's shocks and noise are drawn once (common random numbers,
+:mod:`whipcount.campaign.common_draws`); since a member's simulated vote depends only on
+its own probabilities and those shared numbers, and its absence only on its P(absent),
+moving a member changes the tally of each draw in which it is present by exactly that
+member's vote, and every candidate set is evaluated on the same draws without
+re-simulating.  Members are added greedily: the one whose move raises P(goal) most; among
+nearly equal raises (within 1 % of the draws) the one whose move gains most on average
+toward the goal (the goal's scores, over the draws in which it is present); among nearly
+equal gains (within 0.05 votes) the likelier to move (``p_move``), so that the sponsor is
+not the first asked to vote against itself; then by ISO3.
 
 Greedy is not always minimal: P(goal) is a threshold of a sum, not a submodular function,
 and a set chosen for its first steps can be beaten by another.  A lower bound is exact:
-in a draw where the goal needs ``m`` moves (:meth:`~whipcount.campaign.goals.Goal.moves_needed`:
-each move changes the yes count by at most 1 and the margin by at most 2, or 3 under the
-two-thirds rule), no smaller set reaches it, so no set smaller than the
+in a draw where the goal needs ``m`` moves
+(:meth:`~whipcount.campaign.goals.Goal.moves_needed`: each move changes the yes count by at
+most 1 and the margin by at most 2, or 3 under the two-thirds rule, and by nothing in a draw
+where the member is absent), no smaller set reaches it, so no set smaller than the
 ``probability``-quantile of ``m`` over the draws does; :attr:`WhatItTakes.at_least`
 reports it, and a greedy set of that size is minimal.  For the count goals with members
-certain of their votes (every draw alike), each move adds exactly one unit, and greedy is
-minimal.
+certain of their votes and present (every draw alike), each move adds exactly one unit,
+and greedy is minimal.
 """
 
 from __future__ import annotations
@@ -159,13 +164,34 @@ def scenario(
     )
 
 
+_ABSENT = CLASSES.index("absent")
+
+
+def _moves(votes: np.ndarray, ask: int) -> np.ndarray:
+    """Boolean draws x members: the draws in which a member's move changes its vote.
+
+    A move sets the member's vote to the ask in the draws where it is present; its
+    absences stay (a démarche is about the vote, not the attendance: ``Goal.moved``).
+    """
+    return np.asarray((votes != ask) & (votes != _ABSENT))
+
+
 def _reached_counts(goal: Goal, tallies: np.ndarray, votes: np.ndarray, ask: int) -> np.ndarray:
     """For each member: the draws in which the goal is reached once it moves to the ask."""
     draws, n = votes.shape
+    moves = _moves(votes, ask).astype(np.int32)
     each = np.repeat(tallies.astype(np.int32)[:, None, :], n, axis=1)  # draws x members x 4
-    each -= np.eye(len(CLASSES), dtype=np.int32)[votes]
-    each[..., ask] += 1
+    each -= np.eye(len(CLASSES), dtype=np.int32)[votes] * moves[..., None]
+    each[..., ask] += moves
     return np.asarray(goal.reached(each.reshape(draws * n, -1)).reshape(draws, n).sum(axis=0))
+
+
+def _everyone(tallies: np.ndarray, votes: np.ndarray, ask: int) -> np.ndarray:
+    """The tallies (draws x 4) once every member has moved to the ask where present."""
+    moves = _moves(votes, ask)
+    out = tallies - np.stack([((votes == k) & moves).sum(axis=1) for k in range(4)], axis=1)
+    out[:, ask] += moves.sum(axis=1)
+    return np.asarray(out)
 
 
 #: moves within this share of draws of the best move's gain are treated as equally good
@@ -203,8 +229,8 @@ def what_it_takes(
     Returns
     -------
     WhatItTakes
-        ``reached`` is False, with no members, when even moving every member does not
-        reach the goal with that probability.
+        ``reached`` is False, with no members, when even moving every member (where it is
+        present: absences stay) does not reach the goal with that probability.
     """
     if not 0.0 < probability <= 1.0:
         raise CampaignInputError(f"probability must be in (0, 1], not {probability}")
@@ -222,13 +248,13 @@ def what_it_takes(
     reached = goal.reached(tallies)
     if reached.sum() >= wanted:
         return WhatItTakes([], float(reached.mean()), True, [], 0)
-    open_ = (votes != ask).any(axis=0)
-    everyone = tallies - np.stack([(votes[:, open_] == k).sum(axis=1) for k in range(4)], axis=1)
-    everyone[:, ask] += int(open_.sum())
+    open_ = np.asarray(_moves(votes, ask).any(axis=0))
+    everyone = _everyone(tallies, votes, ask)
     if goal.reached(everyone).sum() < wanted:
         return WhatItTakes([], goal.p_goal(everyone), False, [], at_least)
-    # secondary key: the average gain toward the goal of moving the member (its scores)
-    worth = goal.scores[ask] - goal.scores[votes].mean(axis=0)
+    # secondary key: the average gain toward the goal of moving the member (its scores, in
+    # the draws where it is present)
+    worth = ((goal.scores[ask] - goal.scores[votes]) * _moves(votes, ask)).mean(axis=0)
     tiebreak = np.argsort(np.argsort(np.asarray(members), kind="stable"), kind="stable")
     steps: list[tuple[str, float]] = []
     count = int(reached.sum())
@@ -240,11 +266,12 @@ def what_it_takes(
         near &= worth >= worth[near].max() - NEAR_WORTH
         keys = np.lexsort((tiebreak, -worth, -move, ~near), axis=0)
         pick = int(keys[0])
+        rows = np.flatnonzero(_moves(votes[:, pick], ask))  # its absences stay
         tallies = tallies.copy()
-        tallies[np.arange(common.draws), votes[:, pick]] -= 1
-        tallies[:, ask] += 1
+        tallies[rows, votes[rows, pick]] -= 1
+        tallies[rows, ask] += 1
         votes = votes.copy()
-        votes[:, pick] = ask
+        votes[rows, pick] = ask
         open_[pick] = False
         count = int(goal.reached(tallies).sum())
         steps.append((members[pick], count / common.draws))

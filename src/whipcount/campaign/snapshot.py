@@ -13,19 +13,22 @@ does not move under the team's feet when the record is updated.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from whipcount.campaign.arguments import rows_of
 from whipcount.campaign.persuadability import Persuadability, persuadability
+from whipcount.forecast.data import ForecastData
 from whipcount.forecast.forecast import Forecast
 from whipcount.forecast.model import Progress
 from whipcount.forecast.record_forecast import ForecastRequest, forecast_vote
 from whipcount.forecast.tally import Correlation
 from whipcount.record.reader import Record
 
-#: bumped when the snapshot's layout changes (older snapshots are refreshed on read)
+#: the snapshot's layout version, stored in it (for future migrations of the layout)
 SNAPSHOT_VERSION = 1
 
 
@@ -34,9 +37,11 @@ def build_snapshot(
     *,
     request: ForecastRequest,
     lobbyist: str,
+    linked: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """The forecast and persuadability snapshot of the vote ``request`` asks about."""
+    """The forecast and persuadability snapshot of the vote ``request`` asks about;
+    ``linked``: the roll calls of the campaign's arguments (see :func:`with_arguments`)."""
     forecast = forecast_vote(record_path, request, progress=progress)
     if progress is not None:
         progress("persuadability")
@@ -46,7 +51,7 @@ def build_snapshot(
         names = {str(m["iso3"]): str(m["short_name"]) for m in record.members() if m.get("iso3")}
         previous = [{**p, **_counts(record, str(p["roll_call"]))} for p in forecast.previous]
         version = record.version
-    persuade = persuadability(
+    persuade = _persuadability(
         record_path,
         series=target.series,
         session=target.session,
@@ -54,6 +59,7 @@ def build_snapshot(
         lobbyist=lobbyist,
         members=list(forecast.members),
         title=target.title if target.series is None else None,
+        linked=linked,
     )
     reference = previous[0]["yes"] if previous else int(forecast.document()["tally"]["yes"]["q50"])
     return {
@@ -67,6 +73,44 @@ def build_snapshot(
         "previous_instances": previous,
         "persuadability": persuade.document(),
     }
+
+
+def with_arguments(
+    record_path: Path, snapshot: dict[str, Any], *, lobbyist: str, linked: Sequence[str]
+) -> dict[str, Any]:
+    """``snapshot`` with its persuadability recomputed for the arguments' roll calls
+    ``linked`` (the direction of a move leans on the member's agreement with the
+    lobbyist there: ``docs/METHODS.md``, persuadability)."""
+    target = snapshot["forecast"]["target"]
+    persuade = _persuadability(
+        record_path,
+        series=target.get("series"),
+        session=int(target["session"]),
+        as_of=dt.date.fromisoformat(snapshot["forecast"]["as_of"]),
+        lobbyist=lobbyist,
+        members=list(snapshot["members"]),
+        title=target.get("title") if target.get("series") is None else None,
+        linked=linked,
+    )
+    return {**snapshot, "persuadability": persuade.document()}
+
+
+def _persuadability(
+    record_path: Path,
+    *,
+    series: str | None,
+    session: int,
+    as_of: dt.date,
+    lobbyist: str,
+    members: list[str],
+    title: str | None,
+    linked: Sequence[str],
+) -> Persuadability:
+    rows = rows_of(ForecastData.from_record(record_path), linked) if linked else None
+    return persuadability(
+        record_path, series=series, session=session, as_of=as_of, lobbyist=lobbyist,
+        members=members, linked_rows=rows, title=title,
+    )  # fmt: skip
 
 
 def _counts(record: Record, roll_call: str) -> dict[str, int]:

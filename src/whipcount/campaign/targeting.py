@@ -3,17 +3,23 @@
 Model
 -----
 A démarche to member ``i`` succeeds with probability ``p_move_i`` (the persuadability
-model's); on success ``i``, and each member ``j`` with probability ``follow[i, j]``
-independently (its bloc partners; ``follow[i, i] = 1``), take the distribution of a member
-moved one step toward the goal, ``moved_j`` (:meth:`whipcount.campaign.goals.Goal.moved`).
-The gain of moving ``j`` is ``delta_j = (moved_j - p_j) @ g`` with the goal's scores ``g``:
-the expected change toward the goal, in votes for the count goals and in votes of the
-yes-minus-no margin for ``adopt`` and ``defeat``.  A single démarche to ``i`` is worth
-``p_move_i sum_j follow[i, j] delta_j`` (:func:`rank`).
+model's) and moves ``i`` one step toward the goal: it takes the distribution ``moved_i``
+(:meth:`whipcount.campaign.goals.Goal.moved`).  Its bloc partners follow a leader that
+actually changes its vote: each member ``j != i`` takes ``moved_j`` with probability
+``m_i follow[i, j]`` independently, where ``m_i`` is the share of ``i``'s vote that its own
+move changes (:meth:`~whipcount.campaign.goals.Goal.movable`; e.g. its P(yes) for
+``fewer-yes``), so that a member already at the ask carries nobody along.  Hence a démarche
+to ``i`` moves ``j`` with probability ``a_ii = p_move_i`` and ``a_ij = p_move_i m_i
+follow[i, j]`` (:func:`whipcount.campaign.plan_search.reach`).  The gain of moving ``j`` is
+``delta_j = (moved_j - p_j) @ g`` with the goal's scores ``g``: the expected change toward
+the goal, in votes for the count goals and in votes of the yes-minus-no margin for
+``adopt`` and ``defeat``.  A single démarche to ``i`` is worth ``sum_j a_ij delta_j``
+(:func:`rank`).
 
-A plan ``S`` moves ``j`` with probability ``P_j(S) = 1 - prod_{i in S} (1 - p_move_i
-follow[i, j])``; after it, ``j``'s distribution is ``(1 - P_j) p_j + P_j moved_j`` and the
-plan's expected gain is ``F(S) = sum_j P_j(S) delta_j``.  :func:`plan` maximises ``F``
+A plan ``S`` moves ``j`` with probability ``P_j(S) = 1 - prod_{i in S} (1 - a_ij)``; after
+it, ``j``'s distribution is ``(1 - P_j) p_j + P_j moved_j`` and the plan's expected gain is
+``F(S) = sum_j P_j(S) delta_j``, a weighted coverage function (monotone and submodular:
+each ``a_ij`` is in [0, 1] and does not depend on ``S``).  :func:`plan` maximises ``F``
 greedily (within ``1 - 1/e`` of the optimum, Nemhauser, Wolsey & Fisher 1978) and, when the
 instance is small enough, exactly (:mod:`whipcount.campaign.plan_search`).  The plan's tally
 and P(goal) come from the forecast's own correlated simulation
@@ -47,7 +53,7 @@ class TargetRow:
     """One member as a target: its forecast, P(move), the worth of a démarche, and why."""
 
     iso3: str
-    p_now: dict[str, float]
+    p_now: dict[str, float]  # rounded to 4 decimals, as on the board
     p_move: float
     expected_gain: float
     reasons: list[str]  # reasons[0]: the one-sentence why; then the persuadability fragments
@@ -119,15 +125,28 @@ def _names(codes: list[str]) -> str:
     return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} and {codes[-1]}"
 
 
-def _step(p: np.ndarray, goal: Goal) -> tuple[str, str]:
-    """The step (from, toward) of a move that carries most of the member's gain."""
+def _step(p: np.ndarray, goal: Goal) -> tuple[str, str, bool]:
+    """The likeliest step (from, toward) of a successful démarche, and whether it counts.
+
+    One step toward the goal on yes - abstain - no starts from the member's likeliest
+    vote that can move (ties: the step that counts).  For ``more-yes`` and ``yes-above``
+    the step from no toward abstain does not count: yes is a second step away.
+    """
     g = dict(zip(CLASSES, goal.scores, strict=True))
     q = dict(zip(CLASSES, p, strict=True))
     line = ("yes", "abstain", "no") if goal.ask in ("abstain", "no") else ("no", "abstain", "yes")
     steps = [(line[0], line[1])]
     if goal.ask != "abstain":
         steps.append((line[1], line[2]))
-    return max(steps, key=lambda s: q[s[0]] * (g[s[1]] - g[s[0]]))
+    origin, toward = max(steps, key=lambda s: (q[s[0]], g[s[1]] - g[s[0]]))
+    return origin, toward, bool(g[toward] > g[origin])
+
+
+def _settled(goal: Goal) -> str:
+    """The votes a démarche cannot move toward the goal (the ask, absence, ...)."""
+    if goal.ask == "abstain":
+        return "no, abstain or absent"
+    return f"{goal.ask} or absent"
 
 
 def _sentence(
@@ -136,28 +155,26 @@ def _sentence(
     p: np.ndarray,
     p_move: float,
     gain: float,
-    own: float,
+    movable: float,
     goal: Goal,
     why: Sequence[str],
     followers: list[str],
 ) -> str:
     because = f" ({'; '.join(why)})" if why else ""
-    if own <= 1e-12 and not followers:
+    if movable <= 1e-12:
         return (
             f"{code}: a démarche has nothing to gain toward {goal.describe()}: the forecast "
-            f"has it voting {goal.ask} or absent already{because}."
+            f"has it voting {_settled(goal)} already{because}."
         )
-    if own <= 1e-12:
-        return (
-            f"{code}: already votes {goal.ask} in the forecast{because}, but a démarche has "
-            f"{_chance(p_move)} of bringing {_names(followers)} along, worth "
-            f"{gain:.2f} {goal.unit} expected."
+    origin, toward, counts = _step(p, goal)
+    text = f"{code}: a démarche has {_chance(p_move)} of moving it from {origin} toward {toward}"
+    if counts:
+        text += f"{because}, worth {gain:.2f} {goal.unit} expected"
+    else:
+        text += (
+            f"{because}, which does not count toward {goal.describe()}: {goal.ask} would take "
+            f"a second démarche; worth {gain:.2f} {goal.unit} expected"
         )
-    origin, toward = _step(p, goal)
-    text = (
-        f"{code}: a démarche has {_chance(p_move)} of moving it from {origin} toward "
-        f"{toward}{because}, worth {gain:.2f} {goal.unit} expected"
-    )
     if followers:
         verb = "tends" if len(followers) == 1 else "tend"
         text += f", and {_names(followers)} {verb} to follow"
@@ -196,11 +213,13 @@ def rank(
     Returns
     -------
     list of TargetRow
-        The members not left out; ``reasons[0]`` says in a sentence why.
+        The members not left out, their ``p_now`` rounded to 4 decimals (as on the
+        board); ``reasons[0]`` says in a sentence why.
     """
     p, move, f = _check(p_now, p_move, follow, members)
     delta = gains(p, goal)
-    a = plan_search.reach(move, f)
+    movable = goal.movable(p)
+    a = plan_search.reach(move, f, movable)
     worth = a * delta  # worth[i, j]: what a démarche to i is expected to gain through j
     single = worth.sum(axis=1)
     skip = np.zeros(len(p), bool) if already is None else np.asarray(already, dtype=bool)
@@ -215,7 +234,7 @@ def rank(
             p=p[i],
             p_move=move[i],
             gain=single[i],
-            own=delta[i],
+            movable=movable[i],
             goal=goal,
             why=fragments,
             followers=followers,
@@ -223,7 +242,7 @@ def rank(
         rows.append(
             TargetRow(
                 iso3=members[i],
-                p_now={c: float(v) for c, v in zip(CLASSES, p[i], strict=True)},
+                p_now={c: round(float(v), 4) for c, v in zip(CLASSES, p[i], strict=True)},
                 p_move=float(move[i]),
                 expected_gain=float(single[i]),
                 reasons=[sentence, *fragments],
@@ -264,7 +283,7 @@ def plan(
         raise CampaignInputError(f"goal {goal.kind} needs a reference yes count")
     p, move, f = _check(p_now, p_move, follow, members)
     delta = gains(p, goal)
-    a = plan_search.reach(move, f)
+    a = plan_search.reach(move, f, goal.movable(p))
     candidates = np.ones(len(p), bool) if already is None else ~np.asarray(already, dtype=bool)
     tiebreak = np.argsort(np.argsort(np.asarray(members), kind="stable"), kind="stable")
     chosen = plan_search.greedy(a, delta, capacity, candidates, tiebreak)

@@ -20,9 +20,11 @@ Bovens & Hartmann 2003, *Bayesian Epistemology*, ch. 3).  ``rho = 0`` leaves ``p
 unchanged; ``rho = 1`` is the full Bayes update with ``E``.
 
 ``rho`` is the report's reliability ``r`` in [0, 1] (the user's judgement of the source)
-times an exponential decay in the report's age at the vote: a report made ``d >= 0`` days
-before the vote counts ``rho = r 2^(-d / H)`` with half-life ``H = 30`` days, since
-positions are revised as a text is negotiated.
+times an exponential decay in the report's age on the board's day ``t`` (today, or a
+rehearsal's day): a report made on day ``t_r`` is ``d = max(t - t_r, 0)`` days old and counts
+``rho = r 2^(-d / H)`` with half-life ``H = 30`` days, since positions are revised as a text
+is negotiated, so old reports count less as the vote approaches.  A report dated after
+``t`` counts fully (``d = 0``).
 
 Several reports on one member: only the latest report of each source counts (a source
 repeating itself is not new evidence; sources are compared stripped and case-insensitively),
@@ -92,10 +94,10 @@ def _check_unit(value: float, what: str) -> float:
     return value
 
 
-def weight(reliability: float, reported_on: dt.date, vote_date: dt.date) -> float:
-    """``rho = r 2^(-d / H)``: the weight of a report made ``d`` days before the vote.
+def weight(reliability: float, reported_on: dt.date, day: dt.date) -> float:
+    """``rho = r 2^(-d / H)``: the weight on ``day`` of a report ``d`` days old.
 
-    A report dated on or after the vote day has ``d = 0``.
+    ``d = max(day - reported_on, 0)``: a report dated on or after ``day`` counts fully.
 
     Raises
     ------
@@ -103,7 +105,7 @@ def weight(reliability: float, reported_on: dt.date, vote_date: dt.date) -> floa
         When ``reliability`` is outside [0, 1].
     """
     r = _check_unit(reliability, "reliability")
-    days = max((vote_date - reported_on).days, 0)
+    days = max((day - reported_on).days, 0)
     return float(r * 2.0 ** (-days / HALF_LIFE_DAYS))
 
 
@@ -147,7 +149,7 @@ def update(
     members: Sequence[str],
     evidence: Sequence[Evidence],
     *,
-    vote_date: dt.date,
+    day: dt.date,
 ) -> np.ndarray:
     """The forecast ``p`` (members x 4) updated by every report in ``evidence``.
 
@@ -159,8 +161,9 @@ def update(
         ISO3 code of each row of ``p``.
     evidence : sequence of Evidence
         The reports, in any order.
-    vote_date : datetime.date
-        The day of the vote (for the decay).
+    day : datetime.date
+        The board's day (today, or a rehearsal's day): reports are weighted by their age
+        on it (the decay).
 
     Returns
     -------
@@ -185,6 +188,6 @@ def update(
         by_member.setdefault(i, []).append(report)
     for i, reports in by_member.items():
         for report in _counted(reports):
-            rho = weight(report.reliability, report.reported_on, vote_date)
+            rho = weight(report.reliability, report.reported_on, day)
             out[i] = update_one(out[i], report.position, rho)
     return out

@@ -13,13 +13,20 @@ import datetime as dt
 import getpass
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from whipcount.campaign.arguments import link_roll_calls, reach
 from whipcount.campaign.board import Board, rng
 from whipcount.campaign.briefs import member_brief, post_brief
+from whipcount.campaign.calendar import (
+    campaign_day,
+    check_day,
+    demarches_left,
+    recently_contacted,
+)
 from whipcount.campaign.entities import UNSET, Edit, MemberEdit, ReportEdit
 from whipcount.campaign.goals import Goal
 from whipcount.campaign.repository import (
@@ -33,7 +40,12 @@ from whipcount.campaign.repository import (
 from whipcount.campaign.scale import CLASSES, parse_channel, parse_level, parse_position
 from whipcount.campaign.scenarios import scenario, what_it_takes
 from whipcount.campaign.sheet import RowEdit, export_sheet, read_sheet, row_edits
-from whipcount.campaign.snapshot import build_snapshot
+from whipcount.campaign.snapshot import build_snapshot, with_arguments
+from whipcount.campaign.spec import (
+    CampaignSpec,
+    argument_document,
+    campaign_summary,
+)
 from whipcount.campaign.targeting import plan, rank
 from whipcount.errors import CampaignInputError, NotFoundError
 from whipcount.forecast.data import ForecastData
@@ -42,40 +54,6 @@ from whipcount.forecast.record_forecast import ForecastRequest
 from whipcount.forecast.tally import summary
 from whipcount.record.reader import Record
 from whipcount.settings import Settings
-
-
-@dataclass(frozen=True, kw_only=True)
-class CampaignSpec:
-    """What ``campaign create`` asks for (see :meth:`Workspace.create`)."""
-
-    name: str
-    lobbyist: str
-    goal: str
-    vote_date: dt.date
-    capacity: int
-    capacity_per: str = "total"  # or "week"
-    series: str | None = None
-    session: int | None = None
-    draft: str | None = None
-    sponsors: tuple[str, ...] = ()
-    issues: tuple[str, ...] = ()
-    as_of: dt.date | None = None
-    majority: str = "simple"
-
-
-def parse_capacity(text: str) -> tuple[int, str]:
-    """``"12"`` (démarches in all) or ``"3/week"`` (per week) -> (number, "total"|"week")."""
-    raw = text.strip().lower().replace(" ", "")
-    per = "total"
-    for suffix in ("/week", "perweek", "/w", "aweek"):
-        if raw.endswith(suffix):
-            raw, per = raw[: -len(suffix)], "week"
-            break
-    if not raw.isdigit() or int(raw) < 1:
-        raise CampaignInputError(
-            f"capacity {text!r} is not a number of démarches: give N (in all) or N/week"
-        )
-    return int(raw), per
 
 
 class Workspace:
@@ -107,6 +85,13 @@ class Workspace:
     def create(self, spec: CampaignSpec, *, progress: Progress | None = None) -> Campaign:
         """Forecast the vote, estimate persuadability, and store the new campaign."""
         Goal.parse(spec.goal, majority=spec.majority, reference=0)  # refuse a bad goal early
+        if any(c.name == spec.name for c in self.store.campaigns()):
+            raise CampaignInputError(f"a campaign named {spec.name!r} already exists")
+        if spec.as_of is not None and spec.vote_date < spec.as_of:
+            raise CampaignInputError(
+                f"the vote date {spec.vote_date.isoformat()} is before the as-of day "
+                f"{spec.as_of.isoformat()}"
+            )
         lobbyist = self._member_code(spec.lobbyist)
         request = ForecastRequest(
             series=spec.series,
@@ -150,9 +135,11 @@ class Workspace:
             as_of=c.as_of,
             majority=c.majority,
         )
+        linked = [rc for a in self.store.arguments(name) for rc in a.linked]
         snapshot = build_snapshot(
-            self.settings.record, request=request, lobbyist=c.lobbyist, progress=progress
-        )
+            self.settings.record, request=request, lobbyist=c.lobbyist, linked=linked,
+            progress=progress,
+        )  # fmt: skip
         return self.store.set_snapshot(name, snapshot=snapshot, actor=self.actor)
 
     def campaigns(self) -> list[dict[str, Any]]:
@@ -160,9 +147,10 @@ class Workspace:
 
     def show(self, name: str) -> dict[str, Any]:
         board = self.board(name)
+        header = {k: v for k, v in board.header().items() if k != "campaign"}
         return {
             **campaign_summary(board.campaign),
-            **board.header(),
+            **header,
             "tally": summary(board.tallies),
             "p_goal": round(board.p_goal, 4),
             "p_adopted": round(board.p_adopted, 4),
@@ -204,13 +192,17 @@ class Workspace:
         note: str = "",
         expected_version: int | None = None,
     ) -> Report:
+        """File a report on ``member``'s position (dated the campaign's day unless given)."""
+        if not source.strip():
+            raise CampaignInputError("a report needs a source (who said it)")
+        c = self.store.campaign(name)
         return self.store.add_report(
             name,
             iso3=self.member(name, member),
             position=parse_position(position),
-            source=source,
+            source=source.strip(),
             reliability=reliability,
-            reported_on=reported_on or dt.date.today(),
+            reported_on=check_day(c, reported_on or self.day(name), "a report"),
             reporter=reporter or self.actor,
             note=note,
             expected_version=expected_version,
@@ -232,10 +224,12 @@ class Workspace:
         note: str = "",
         expected_version: int | None = None,
     ) -> Contact:
+        """Log a contact with ``member`` (dated the campaign's day unless given)."""
+        c = self.store.campaign(name)
         return self.store.add_contact(
             name,
             iso3=self.member(name, member),
-            on=on or dt.date.today(),
+            on=check_day(c, on or self.day(name), "a contact"),
             level=parse_level(level),
             channel=parse_channel(channel),
             arguments=list(arguments or []),
@@ -260,8 +254,10 @@ class Workspace:
         changes: dict[str, str] = {}
         if post is not None:
             code = post.strip().upper()
-            if len(code) != 3 or not code.isalpha():
-                raise CampaignInputError(f"post {post!r} is not an ISO3 code")
+            if code not in self.store.campaign(name).snapshot["members"]:
+                raise CampaignInputError(
+                    f"post {post!r} is not the ISO3 code of a member state (where the embassy is)"
+                )
             changes["post"] = code
         if note is not None:
             changes["note"] = note
@@ -281,43 +277,55 @@ class Workspace:
             before = dt.date.fromisoformat(c.snapshot["forecast"]["as_of"])
             linked = link_roll_calls(self.settings.record, link, before=before)
             data = ForecastData.from_record(self.settings.record)
-            found = reach(data, linked, lobbyist=c.lobbyist, members=c.snapshot["members"])
+            found = reach(
+                data, linked, lobbyist=c.lobbyist, members=c.snapshot["members"], before=before
+            )
             reached = {k: float(v) for k, v in found.items() if v is not None and math.isfinite(v)}
-        return self.store.add_argument(
+        added = self.store.add_argument(
             name, text=text.strip(), link_query=link, linked=linked, reach=reached,
             actor=self.actor,
         )  # fmt: skip
+        if linked:  # the direction of moves now leans on the arguments' roll calls too
+            every = [rc for a in self.store.arguments(name) for rc in a.linked]
+            snapshot = with_arguments(
+                self.settings.record, c.snapshot, lobbyist=c.lobbyist, linked=every
+            )
+            self.store.set_snapshot(name, snapshot=snapshot, actor=self.actor)
+        return added
 
     # -- the board and what follows from it --------------------------------------
-    def board(self, name: str) -> Board:
-        return Board.build(
-            self.store.campaign(name), self.store.reports(name), self.store.members(name)
+    def day(self, name: str) -> dt.date:
+        """The campaign's current day (:mod:`whipcount.campaign.calendar`)."""
+        return campaign_day(
+            self.store.campaign(name), self.store.reports(name), self.store.contacts(name)
         )
 
+    def board(self, name: str) -> Board:
+        c, reports = self.store.campaign(name), self.store.reports(name)
+        day = campaign_day(c, reports, self.store.contacts(name))
+        return Board.build(c, reports, self.store.members(name), day=day)
+
     def demarches_left(self, name: str) -> int:
-        """Démarches the plan may still use: the capacity in all minus the contacts logged,
-        or the capacity per week times the weeks left before the vote."""
-        c = self.store.campaign(name)
-        contacts = self.store.contacts(name)
-        if c.capacity_per == "total":
-            return max(0, c.capacity - len(contacts))
-        days = [r.reported_on for r in self.store.reports(name)] + [k.on for k in contacts]
-        today = max([c.as_of or dt.date.today(), *days]) if c.as_of else dt.date.today()
-        weeks = max(0, math.ceil((c.vote_date - today).days / 7))
-        return c.capacity * weeks
+        """Démarches the plan may still use (:mod:`whipcount.campaign.calendar`)."""
+        return demarches_left(self.store.campaign(name), self.store.contacts(name), self.day(name))
 
     def targets(self, name: str, *, top: int | None = None) -> dict[str, Any]:
-        """Members ranked by the expected change toward the goal per démarche, and the plan."""
+        """Members ranked by the expected change toward the goal per démarche, and the plan
+        (which leaves out the members contacted in the last week, awaiting follow-up)."""
+        if top is not None and top < 1:
+            raise CampaignInputError(f"top {top}: give a positive number of members")
         board = self.board(name)
         snap = board.snapshot
         persuade = snap.persuadability
         why = [persuade.why(i) for i in range(len(snap.members))]
         rows = rank(board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
                     why=why)  # fmt: skip
+        contacted = recently_contacted(self.store.contacts(name), board.day)
         chosen = plan(
             board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
             capacity=self.demarches_left(name), groups=snap.groups,
             correlation=snap.correlation, rng=rng(),
+            already=np.array([code in contacted for code in snap.members]),
         )  # fmt: skip
         shown = rows[:top] if top else rows
         return {
@@ -340,6 +348,8 @@ class Workspace:
             "plan": {
                 "members": chosen.members,
                 "demarches": len(chosen.members),
+                "demarches_left": self.demarches_left(name),
+                "left_out": sorted(contacted),
                 "expected_tally": chosen.expected_tally,
                 "p_goal": round(chosen.p_goal, 4),
                 "p_goal_before": round(chosen.p_goal_before, 4),
@@ -368,8 +378,8 @@ class Workspace:
 
     def what_it_takes(self, name: str, *, probability: float = 0.5) -> dict[str, Any]:
         """The smallest set of members whose moves reach the goal with ``probability``."""
-        if not 0 < probability < 1:
-            raise CampaignInputError(f"probability {probability} is not between 0 and 1")
+        if not 0 < probability <= 1:
+            raise CampaignInputError(f"probability {probability} is not in (0, 1]")
         board = self.board(name)
         snap = board.snapshot
         found = what_it_takes(
@@ -387,6 +397,8 @@ class Workspace:
             "members": found.members,
             "p_goal": round(found.p_goal, 4),
             "reached": found.reached,
+            "at_least": found.at_least,
+            "minimal": found.minimal,
             "steps": [
                 {"iso3": code, "name": snap.name(code), "p_goal": round(p, 4)}
                 for code, p in found.steps
@@ -441,7 +453,12 @@ class Workspace:
 
     def sheet_edits(self, name: str, path: Path) -> list[RowEdit]:
         """The edits of a whip sheet, per member, each with its changed cells."""
-        return row_edits(self.board(name).document(), read_sheet(path), today=dt.date.today())
+        c = self.store.campaign(name)
+        edits = row_edits(self.board(name).document(), read_sheet(path), today=self.day(name))
+        for e in edits:
+            if e.report is not None:
+                check_day(c, e.report.reported_on, f"the report on {e.iso3} (row {e.row})")
+        return edits
 
     def apply_sheet(self, name: str, edits: list[RowEdit]) -> int:
         """Apply a sheet's edits in one transaction (all or nothing); the writes made."""
@@ -509,33 +526,3 @@ def _forecast_tallies(board: Board) -> Any:
 
     snap = board.snapshot
     return counts(simulate(snap.p, snap.groups, snap.correlation, rng(), DRAWS))
-
-
-def campaign_summary(c: Campaign) -> dict[str, Any]:
-    target = c.snapshot["forecast"]["target"]
-    return {
-        "name": c.name,
-        "series": c.series,
-        "session": c.session,
-        "draft": c.draft,
-        "title": target.get("title"),
-        "lobbyist": c.lobbyist,
-        "goal": c.goal,
-        "majority": c.majority,
-        "vote_date": c.vote_date.isoformat(),
-        "capacity": c.capacity,
-        "capacity_per": c.capacity_per,
-        "as_of": c.as_of.isoformat() if c.as_of else None,
-        "created_at": c.created_at.isoformat(timespec="seconds"),
-        "created_by": c.created_by,
-    }
-
-
-def argument_document(a: Argument) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "text": a.text,
-        "link": a.link_query,
-        "linked": len(a.linked),
-        "reached": len(a.reach),
-    }

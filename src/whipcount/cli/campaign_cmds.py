@@ -82,7 +82,7 @@ def create(
     output: str,
 ) -> None:
     """Create campaign NAME for a vote: forecast it and estimate who can be moved."""
-    from whipcount.campaign.workspace import CampaignSpec, parse_capacity
+    from whipcount.campaign.spec import CampaignSpec, parse_capacity
 
     if (series is None) == (draft is None):
         raise click.UsageError("give --series ID or --draft TITLE")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -15,8 +14,9 @@ from whipcount.cli.output import output_options, print_json, print_rows
 
 
 def _document(record: Any) -> dict[str, Any]:
-    out = dataclasses.asdict(record)
-    return {k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for k, v in out.items()}
+    """The JSON form the store gives each of its records (also in the audit trail)."""
+    document: dict[str, Any] = record.document()
+    return document
 
 
 @click.group("argument")
@@ -36,7 +36,8 @@ def argument_add(ctx: click.Context, name: str, text: str, link: str | None, out
     with workspace(ctx) as ws:
         added = ws.add_argument(name, text, link=link)
     document = {"id": added.id, "text": added.text, "link": added.link_query,
-                "linked": added.linked, "reached": len(added.reach)}  # fmt: skip
+                "linked": len(added.linked), "reached": len(added.reach),
+                "roll_calls": added.linked}  # fmt: skip
     if output == "json":
         print_json(document)
     else:
@@ -51,7 +52,7 @@ def argument_add(ctx: click.Context, name: str, text: str, link: str | None, out
 @domain_errors
 def argument_list(ctx: click.Context, name: str, output: str) -> None:
     """The arguments of campaign NAME."""
-    from whipcount.campaign.workspace import argument_document
+    from whipcount.campaign.spec import argument_document
 
     with workspace(ctx) as ws:
         rows = [argument_document(a) for a in ws.store.arguments(name)]

@@ -101,7 +101,9 @@ def scenario(ctx: click.Context, name: str, votes: tuple[str, ...], output: str)
         member, sep, vote = item.partition("=")
         if not sep or not member or not vote:
             raise click.BadParameter(f"{item!r} is not ISO3=VOTE", param_hint="VOTES")
-        fixed[member] = vote
+        if member.upper() in fixed:
+            raise click.BadParameter(f"{member} is given twice", param_hint="VOTES")
+        fixed[member.upper()] = vote
     with workspace(ctx) as ws:
         document = ws.scenario(name, fixed)
     if output == "json":
