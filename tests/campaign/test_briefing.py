@@ -96,6 +96,9 @@ def brief(iso3: str = "BRA", name: str = "Brazil", note: str = HOSTILE) -> dict[
                     ("[a link](http://evil)", 0.4),
                     ("fifth", 0.3),
                     ("sixth", 0.2),
+                    ("the embargo is legal", -0.18),
+                    ("flat", 0.0),
+                    ("untested", None),
                 ]
             )
         ],
@@ -202,12 +205,29 @@ def test_member_markdown_has_every_part() -> None:
     assert "| Now, with field reports | 90% | 0% | 9% | 1% |" in text
     assert "Latest report: **lean abstain** (embassy, reliability 0.70, 2025-09-10" in text
     assert "| 78 | 2023-11-02 | abstain | no | 187 – 2 – 1 |" in text
-    assert "over the last three years: **41%**; by year: 2024: 38%, 2023: 45%" in text
+    assert (
+        "Identical votes among the roll calls both voted yes, no or abstain on, this calendar "
+        "year and the two before: **41%**; by year: 2024: 38%, 2023: 45%" in text
+    )
     assert "behind the arguments: 62%" in text
+    assert "uses the agreement index instead (1 − mean distance, on yes 1, abstain ½" in text
     assert "1. Argument 0: Cuba supports Russia's war against Ukraine (reach 70%; 14" in text
     assert "5. Argument 4: fifth" in text
     assert "sixth" not in text
     assert "1 more not shown." in text
+    reach = text.split("## Arguments most likely to reach Brazil")[1].split("## Contacts")[0]
+    likely, backfire = reach.split(
+        "Likely to backfire or fall flat with Brazil (reach 0% or below)"
+    )
+    assert "-18%" not in likely
+    assert "flat" not in likely
+    assert backfire.index("- Argument 6: the embargo is legal (reach -18%; 14 linked") < (
+        backfire.index("- Argument 7: flat (reach 0%; 14")
+    )
+    assert (
+        "Reach unknown (no votes shared with USA on their roll calls): Argument 8: untested."
+        in (backfire)
+    )
     assert "Brazil abstained on this series in 2023." in text
     assert "- abstained in 2023" in text
     assert "expected gain: 0.31 votes" in text
@@ -273,6 +293,10 @@ def test_post_request_instructs_the_embassy() -> None:
     assert len(points) == 3
     assert points[0].startswith("Argument 0: Cuba supports Russia")
     assert "(for Brazil, Argentina; reach up to 70%)" in points[0]
+    assert "-18%" not in text.split("Likely to backfire or fall flat (reach 0% or below)")[0]
+    assert (
+        "- Argument 6: the embargo is legal (with Brazil, Argentina; reach as low as -18%)" in text
+    )
     assert "by **2025-10-20**" in text
     fenced = re.search(r"^```\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
     assert fenced is not None
@@ -294,6 +318,40 @@ def test_post_request_instructs_the_embassy() -> None:
     page = post_html(post())
     assert page.count('<section class="brief">') == 2
     assert tags(page).seen <= TEMPLATE_TAGS
+
+
+def test_arguments_that_push_the_wrong_way_are_never_points_to_make() -> None:
+    doc = post()
+    doc["members"][1]["arguments"] = [
+        {"id": 6, "text": "Argument 6: the embargo is legal", "reach": -0.18, "linked": 3},
+        {"id": 9, "text": "Argument 9: barely", "reach": 0.003, "linked": 3},
+        {"id": 10, "text": "Argument 10: never voted on", "reach": float("nan"), "linked": 3},
+    ]
+    for member in doc["members"]:
+        member["arguments"] = [a for a in member["arguments"] if a["id"] != 0]
+    text = post_markdown(doc)
+    points = re.findall(r"^\d+\. (.+)$", text.split("## Report back")[0], flags=re.MULTILINE)
+    assert [p.split(" (for ")[0] for p in points] == [
+        "Argument 1: human rights",
+        "Argument 2: the embargo is bilateral",
+        r"Argument 3: \[a link\](http://evil)",
+        "Argument 9: barely",
+    ]
+    assert points[-1].endswith("(for Argentina; reach up to under 1%)")
+    assert (
+        "- Argument 6: the embargo is legal (with Brazil, Argentina; reach as low as -18%)" in text
+    )
+    argentina = text.split("## Brief: Argentina (ARG)")[1]
+    assert "1. Argument 9: barely (reach under 1%; 3 linked roll calls)" in argentina
+    assert "Reach unknown (no votes shared with USA on their roll calls): Argument 10" in argentina
+    doc["members"][1]["arguments"] = doc["members"][1]["arguments"][:1]
+    alone = member_markdown(doc["members"][1])
+    assert "None of the campaign's arguments has a positive reach with Argentina." in alone
+    assert "- Argument 6: the embargo is legal (reach -18%; 3 linked roll calls)" in alone
+    page = member_html(doc["members"][1])
+    assert "None of the campaign's arguments has a positive reach with Argentina." in page
+    assert "<li>Argument 6: the embargo is legal" in page.split("Likely to backfire")[1]
+    tags(page)
 
 
 def test_post_commands_are_quoted_and_fenced() -> None:

@@ -138,6 +138,10 @@ def test_a_whole_campaign(record_path: Path, database_url: str, tmp_path: Path) 
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(sheet.read_text(encoding="utf-8-sig").replace(",URY,", ",XYZ,"), "utf-8")
+    refused = lead.fails("import", "cuba-2024", str(bad), "--yes")
+    assert "'XYZ' is not the ISO3 code of a member state" in refused
     shown = lead.run("import", "cuba-2024", str(sheet), input="n\n")
     assert "position" in shown.output and "URY" in shown.output and shown.exit_code != 0
     applied = lead.json("import", "cuba-2024", str(sheet), "--yes")
@@ -166,7 +170,7 @@ def test_two_opposed_campaigns_on_one_vote(
         )  # fmt: skip
         assert isinstance(created, dict) and created["capacity_per"] == "total"
     assert "already" in team.fails(
-        "create", "for", "--series", CUBA, "--lobbyist", "CUB", "--goal", "adopt",
+        "create", "FOR", "--series", CUBA, "--lobbyist", "CUB", "--goal", "adopt",
         "--vote-date", "2024-10-30", "--capacity", "1", "--as-of", "2024-10-01",
     )  # fmt: skip
     against, for_ = team.json("show", "against"), team.json("show", "for")

@@ -3,10 +3,15 @@
 A member's brief (the document of :func:`whipcount.campaign.briefs.member_brief`) is what
 an officer takes into a meeting, one to two pages: the ask, why the member is a target,
 the current assessment against the forecast, its votes on the series beside the lobbying
-delegation's, its alignment with the delegation, the arguments most likely to reach it,
-and the contacts and field reports so far.  A post's action request (the document of
-:func:`~whipcount.campaign.briefs.post_brief`) instructs one embassy to deliver a
-démarche to the members assigned to it and to report back, followed by each brief.
+delegation's, its alignment with the delegation, the arguments most likely to reach it
+(reach > 0) apart from those likely to backfire or fall flat (reach <= 0, see
+:mod:`whipcount.campaign.arguments`), and the contacts and field reports so far.  The
+alignment shown is the share of identical votes; the persuadability reasons' "votes
+with ..." is Voeten's agreement index, and the brief says so.  A post's action request
+(the document of :func:`~whipcount.campaign.briefs.post_brief`) instructs one embassy to
+deliver a démarche to the members assigned to it, with the arguments to make (only those
+with a positive reach) and those best left out, and to report back, followed by each
+brief.
 
 The Jinja2 templates live in ``templates/``.  HTML is autoescaped; in Markdown every
 value passes through :func:`markdown_text`, which escapes the characters that would
@@ -20,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import math
 import re
 import shlex
 import warnings
@@ -63,8 +69,10 @@ REPORT_COMMAND = (
 MAX_ARGUMENTS = 5
 #: contacts and reports shown per member, newest first
 MAX_HISTORY = 8
-#: points to make in an action request
+#: points to make (and arguments to avoid) in an action request
 MAX_POINTS = 6
+#: arguments likely to backfire, and of unknown reach, shown per member
+MAX_BACKFIRE = 3
 ASK_PHRASES = {
     "abstain": "to abstain",
     "no": "to vote no",
@@ -270,16 +278,50 @@ def member_view(doc: Mapping[str, Any]) -> dict[str, Any]:
         "why": list(persuadability.get("why") or []),
         "p_move": _percent(persuadability.get("p_move")),
         "gain": _number(persuadability.get("expected_gain"), "{:.2f} votes"),
-        "arguments": [
-            {
-                "text": a.get("text") or "",
-                "reach": _percent(a.get("reach")),
-                "linked": a.get("linked") or 0,
-            }
-            for a in arguments[:MAX_ARGUMENTS]
-        ],
-        "more_arguments": max(0, len(arguments) - MAX_ARGUMENTS),
+        **_arguments_view(arguments),
         **_history(doc),
+    }
+
+
+def _reach(argument: Mapping[str, Any]) -> float | None:
+    """An argument's reach as a number; None when unknown (missing or NaN)."""
+    value = argument.get("reach")
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _split(arguments: list[Mapping[str, Any]]) -> tuple[list[Any], list[Any], list[Any]]:
+    """``(argument, reach)`` pairs: those that may reach the member (reach > 0, best
+    first), those likely to backfire or fall flat (reach <= 0, worst first), and the
+    arguments of unknown reach."""
+    known = [(a, r) for a in arguments if (r := _reach(a)) is not None]
+    positive = sorted((x for x in known if x[1] > 0), key=lambda x: -x[1])
+    backfire = sorted((x for x in known if x[1] <= 0), key=lambda x: x[1])
+    return positive, backfire, [a for a in arguments if _reach(a) is None]
+
+
+def _arguments_view(arguments: list[Mapping[str, Any]]) -> dict[str, Any]:
+    positive, backfire, unknown = _split(arguments)
+
+    def shown(pairs: list[Any], most: int) -> list[dict[str, Any]]:
+        return [
+            {"text": a.get("text") or "", "reach": _reach_text(r), "linked": a.get("linked") or 0}
+            for a, r in pairs[:most]
+        ]
+
+    return {
+        "any_arguments": bool(arguments),
+        "arguments": shown(positive, MAX_ARGUMENTS),
+        "more_arguments": max(0, len(positive) - MAX_ARGUMENTS),
+        "backfire": shown(backfire, MAX_BACKFIRE),
+        "more_backfire": max(0, len(backfire) - MAX_BACKFIRE),
+        "unknown": [a.get("text") or "" for a in unknown[:MAX_BACKFIRE]],
+        "more_unknown": max(0, len(unknown) - MAX_BACKFIRE),
     }
 
 
@@ -355,6 +397,7 @@ def post_view(doc: Mapping[str, Any]) -> dict[str, Any]:
         "names": " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names),
         "members": briefs,
         "points": _points(doc.get("members") or []),
+        "avoid": _avoid(doc.get("members") or []),
         "report_by": _day(doc.get("report_by")),
         "generated": _day(doc.get("generated")),
         "commands": commands,
@@ -363,24 +406,41 @@ def post_view(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _points(members: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The arguments to make: each member's three best, merged, best reach first."""
+    """The arguments to make: each member's three best with a positive reach, merged,
+    best reach first."""
+    return _merged(members, positive=True)[:MAX_POINTS]
+
+
+def _avoid(members: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The arguments likely to backfire or fall flat (reach <= 0) with some member,
+    merged, worst first."""
+    return _merged(members, positive=False)[:MAX_POINTS]
+
+
+def _merged(members: list[Mapping[str, Any]], *, positive: bool) -> list[dict[str, Any]]:
     points: dict[object, dict[str, Any]] = {}
     for member in members:
         name = (member.get("member") or {}).get("name") or NONE
-        for argument in (member.get("arguments") or [])[:3]:
+        good, bad, _ = _split(list(member.get("arguments") or []))
+        for argument, reach in good[:3] if positive else bad:
             key = argument.get("id", argument.get("text"))
             point = points.setdefault(
-                key, {"text": argument.get("text") or "", "reach": None, "members": []}
+                key, {"text": argument.get("text") or "", "reach": reach, "members": []}
             )
             point["members"].append(name)
-            reach = argument.get("reach")
-            if reach is not None and (point["reach"] is None or reach > point["reach"]):
-                point["reach"] = reach
-    ordered = sorted(points.values(), key=lambda p: -(p["reach"] or 0.0))[:MAX_POINTS]
+            point["reach"] = max(point["reach"], reach) if positive else min(point["reach"], reach)
+    ordered = sorted(points.values(), key=lambda p: -p["reach"] if positive else p["reach"])
     return [
-        {"text": p["text"], "reach": _percent(p["reach"]), "members": ", ".join(p["members"])}
+        {"text": p["text"], "reach": _reach_text(p["reach"]), "members": ", ".join(p["members"])}
         for p in ordered
     ]
+
+
+def _reach_text(value: float) -> str:
+    """A reach as a percentage that keeps its sign: never "0%" for a positive reach."""
+    if 0 < value < 0.005:
+        return "under 1%"
+    return _percent(0.0 if -0.005 < value < 0 else value)
 
 
 def _percent(value: object) -> str:

@@ -5,7 +5,8 @@ left.
 rehearsal of a past vote (``as_of`` set) the day of its latest report or contact, or
 ``as_of`` before any: a rehearsal advances as its field data is entered, whatever the
 calendar says.  Reports and contacts without a date are dated on the campaign's day;
-dates after the vote, or before ``as_of`` in a rehearsal, are refused.
+dates after the vote, in the future (live campaigns), or before ``as_of`` (rehearsals) are
+refused.
 
 *Démarches left*, what the plan may still spend: for a capacity "in all", the capacity
 minus the contacts logged; for a capacity "per week", the capacity times the weeks left
@@ -40,8 +41,13 @@ def campaign_day(
     return min(max([campaign.as_of, *days]), campaign.vote_date)
 
 
-def check_day(campaign: Campaign, day: dt.date, what: str) -> dt.date:
+def check_day(
+    campaign: Campaign, day: dt.date, what: str, *, today: dt.date | None = None
+) -> dt.date:
     """``day`` if field data may carry it, else a clear error."""
+    now = today or dt.date.today()
+    if campaign.as_of is None and day > now:
+        raise CampaignInputError(f"{what} dated {day.isoformat()} is in the future")
     if day > campaign.vote_date:
         raise CampaignInputError(
             f"{what} dated {day.isoformat()} is after the vote on {campaign.vote_date.isoformat()}"

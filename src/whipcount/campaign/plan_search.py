@@ -24,6 +24,13 @@ submodular set functions", *Mathematical Programming* 14, theorem 4.2).  Where t
 of plans is small (``C(n, k) <=`` :data:`EXACT_LIMIT` for ``n`` members with something to
 gain and capacity ``k``), :func:`exact` enumerates them all; since ``F`` is monotone, the
 best plan uses the whole capacity, so plans of exactly ``min(k, n)`` démarches suffice.
+
+``F`` is exact in expectation, but the plan's P(goal) depends on which members move
+together: all of a leader's followers move only in the draws where that one leader is
+persuaded.  :func:`moved_draws` samples the joint process itself, one draw at a time:
+each leader ``i`` of the plan succeeds with probability ``p_move_i``, and given its
+success moves itself and each ``j != i`` independently with probability ``m_i follow[i,
+j]``; ``j`` is moved when any leader moves it (so ``P(j moved) = P_j(S)``).
 """
 
 from __future__ import annotations
@@ -33,7 +40,15 @@ from itertools import combinations
 
 import numpy as np
 
-__all__ = ["EXACT_LIMIT", "exact", "greedy", "moved_probability", "reach", "value"]
+__all__ = [
+    "EXACT_LIMIT",
+    "exact",
+    "greedy",
+    "moved_draws",
+    "moved_probability",
+    "reach",
+    "value",
+]
 
 EXACT_LIMIT = 50_000
 _CHUNK = 4096
@@ -58,6 +73,43 @@ def moved_probability(a: np.ndarray, chosen: list[int]) -> np.ndarray:
     if not chosen:
         return np.zeros(a.shape[1])
     return np.asarray(1.0 - np.prod(1.0 - a[chosen], axis=0))
+
+
+def moved_draws(
+    p_move: np.ndarray,
+    follow: np.ndarray,
+    movable: np.ndarray,
+    chosen: list[int],
+    *,
+    rng: np.random.Generator,
+    draws: int,
+) -> np.ndarray:
+    """Which members the plan ``chosen`` moves, in each of ``draws`` simulated campaigns.
+
+    Parameters
+    ----------
+    p_move, follow, movable : numpy.ndarray
+        As in :func:`reach`.
+    chosen : list of int
+        The leaders (démarches) of the plan.
+    rng : numpy.random.Generator
+        The only source of randomness (a stream of its own: the votes' are apart).
+    draws : int
+        Number of simulated campaigns.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, draws x members: ``True`` where the member takes its moved distribution.
+    """
+    move = np.asarray(p_move, dtype=float)
+    out = np.zeros((draws, len(move)), dtype=bool)
+    for i in chosen:
+        success = rng.random(draws) < move[i]
+        chance = float(movable[i]) * np.asarray(follow[i], dtype=float)
+        chance[i] = 1.0  # the leader itself moves whenever its démarche succeeds
+        out |= success[:, None] & (rng.random((draws, len(move))) < chance)
+    return out
 
 
 def value(a: np.ndarray, delta: np.ndarray, chosen: list[int]) -> float:

@@ -291,7 +291,9 @@ def _same(before: object, after: object) -> bool:
 
 def _read_only_changes(member: Mapping[str, Any], row: SheetRow) -> Iterable[str]:
     cells = board_cells(member)
-    for column in READ_ONLY:
+    # the current odds (p_*, call) move with every report and with the campaign's day:
+    # only the cells that stay put (the name, the forecast) are checked
+    for column in (c for c in READ_ONLY if c == "name" or c.startswith("forecast_")):
         board, sheet = cells[column], row.shown.get(column)
         if column in PROBABILITY_COLUMNS:
             same = (board is None and sheet is None) or (

@@ -16,16 +16,23 @@ the goal, in votes for the count goals and in votes of the yes-minus-no margin f
 ``adopt`` and ``defeat``.  A single démarche to ``i`` is worth ``sum_j a_ij delta_j``
 (:func:`rank`).
 
-A plan ``S`` moves ``j`` with probability ``P_j(S) = 1 - prod_{i in S} (1 - a_ij)``; after
-it, ``j``'s distribution is ``(1 - P_j) p_j + P_j moved_j`` and the plan's expected gain is
-``F(S) = sum_j P_j(S) delta_j``, a weighted coverage function (monotone and submodular:
-each ``a_ij`` is in [0, 1] and does not depend on ``S``).  :func:`plan` maximises ``F``
-greedily (within ``1 - 1/e`` of the optimum, Nemhauser, Wolsey & Fisher 1978) and, when the
-instance is small enough, exactly (:mod:`whipcount.campaign.plan_search`).  The plan's tally
-and P(goal) come from the forecast's own correlated simulation
-(:mod:`whipcount.forecast.tally`) of the after-plan distributions, with the same random
-numbers as the before-plan tally (:mod:`whipcount.campaign.common_draws`), so that the
-difference is the plan's and not the simulation's.
+A plan ``S`` moves ``j`` with probability ``P_j(S) = 1 - prod_{i in S} (1 - a_ij)`` and its
+expected gain is ``F(S) = sum_j P_j(S) delta_j``, a weighted coverage function (monotone and
+submodular: each ``a_ij`` is in [0, 1] and does not depend on ``S``).  :func:`plan`
+maximises ``F`` greedily (within ``1 - 1/e`` of the optimum, Nemhauser, Wolsey & Fisher
+1978) and, when the instance is small enough, exactly (:mod:`whipcount.campaign.plan_search`).
+
+The plan's tally and P(goal) are simulated under the same joint process, not from each
+member's mixture ``(1 - P_j) p_j + P_j moved_j`` (which would move a leader's followers
+independently of one another, as if each had its own démarche): in each simulated draw,
+each leader of the plan succeeds or not, its followers move only in the draws where it
+succeeded (:func:`whipcount.campaign.plan_search.moved_draws`), and a member moved votes as
+its ``moved`` distribution, otherwise as ``p``.  The votes come from the forecast's own
+correlated simulation (:mod:`whipcount.forecast.tally`) on common random numbers
+(:mod:`whipcount.campaign.common_draws`): a member's vote in a draw is a function of its
+distribution alone, so the before-plan tally uses the same numbers and the difference is
+the plan's, not the simulation's.  Who moves is drawn from a stream of its own, derived
+from the same generator, so a plan is reproducible from its seed.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ from whipcount.campaign.common_draws import CommonDraws
 from whipcount.campaign.goals import Goal
 from whipcount.campaign.scale import CLASSES
 from whipcount.errors import CampaignInputError
-from whipcount.forecast.tally import DRAWS, Correlation, summary
+from whipcount.forecast.tally import DRAWS, Correlation, counts, summary
 
 __all__ = ["Plan", "TargetRow", "gains", "plan", "rank"]
 
@@ -296,15 +303,18 @@ def plan(
         inside[best] = True
         chosen = plan_search.greedy(a, delta, len(best), inside, tiebreak)
     marginal = np.diff([plan_search.value(a, delta, chosen[:t]) for t in range(len(chosen) + 1)])
-    moved = plan_search.moved_probability(a, chosen)[:, None]
-    after = (1.0 - moved) * p + moved * goal.moved(p)
     common = CommonDraws(groups, correlation, rng, draws)
-    tallies_after = common.tallies(after)
+    votes_now = common.votes(p)
+    stream = np.random.default_rng(int(rng.integers(2**63)))  # who moves: its own stream
+    moved = plan_search.moved_draws(
+        move, f, goal.movable(p), chosen, rng=stream, draws=common.draws
+    )
+    tallies_after = counts(np.where(moved, common.votes(goal.moved(p)), votes_now))
     return Plan(
         members=[members[i] for i in chosen],
         expected_tally=summary(tallies_after),
         p_goal=goal.p_goal(tallies_after),
-        p_goal_before=goal.p_goal(common.tallies(p)),
+        p_goal_before=goal.p_goal(counts(votes_now)),
         expected_gain=float(marginal.sum()),
         exact=best is not None,
         gains=[float(g) for g in marginal],

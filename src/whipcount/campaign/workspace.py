@@ -27,7 +27,6 @@ from whipcount.campaign.calendar import (
     demarches_left,
     recently_contacted,
 )
-from whipcount.campaign.entities import UNSET, Edit, MemberEdit, ReportEdit
 from whipcount.campaign.goals import Goal
 from whipcount.campaign.repository import (
     Argument,
@@ -40,6 +39,7 @@ from whipcount.campaign.repository import (
 from whipcount.campaign.scale import CLASSES, parse_channel, parse_level, parse_position
 from whipcount.campaign.scenarios import scenario, what_it_takes
 from whipcount.campaign.sheet import RowEdit, export_sheet, read_sheet, row_edits
+from whipcount.campaign.sheet_apply import checked_edits, store_edits
 from whipcount.campaign.snapshot import build_snapshot, with_arguments
 from whipcount.campaign.spec import (
     CampaignSpec,
@@ -85,7 +85,7 @@ class Workspace:
     def create(self, spec: CampaignSpec, *, progress: Progress | None = None) -> Campaign:
         """Forecast the vote, estimate persuadability, and store the new campaign."""
         Goal.parse(spec.goal, majority=spec.majority, reference=0)  # refuse a bad goal early
-        if any(c.name == spec.name for c in self.store.campaigns()):
+        if any(c.name.casefold() == spec.name.casefold() for c in self.store.campaigns()):
             raise CampaignInputError(f"a campaign named {spec.name!r} already exists")
         if spec.as_of is not None and spec.vote_date < spec.as_of:
             raise CampaignInputError(
@@ -452,39 +452,13 @@ class Workspace:
         return len(document["members"])
 
     def sheet_edits(self, name: str, path: Path) -> list[RowEdit]:
-        """The edits of a whip sheet, per member, each with its changed cells."""
-        c = self.store.campaign(name)
+        """The edits of a whip sheet, per member, each with its changed cells (checked)."""
         edits = row_edits(self.board(name).document(), read_sheet(path), today=self.day(name))
-        for e in edits:
-            if e.report is not None:
-                check_day(c, e.report.reported_on, f"the report on {e.iso3} (row {e.row})")
-        return edits
+        return checked_edits(self.store.campaign(name), edits, path)
 
     def apply_sheet(self, name: str, edits: list[RowEdit]) -> int:
         """Apply a sheet's edits in one transaction (all or nothing); the writes made."""
-        writes: list[Edit] = []
-        for e in edits:
-            if e.report is not None:
-                writes.append(
-                    ReportEdit(
-                        iso3=e.iso3,
-                        position=e.report.position,
-                        source=e.report.source or "whip sheet",
-                        reliability=e.report.reliability,
-                        reported_on=e.report.reported_on,
-                        reporter=e.report.reporter or self.actor,
-                        expected_version=e.version,
-                    )
-                )
-            if e.post is not None or e.note is not None:
-                writes.append(
-                    MemberEdit(
-                        iso3=e.iso3,
-                        post=UNSET if e.post is None else e.post,
-                        note=UNSET if e.note is None else e.note,
-                        expected_version=e.version,
-                    )
-                )
+        writes = store_edits(edits, reporter=self.actor)
         return len(self.store.apply_edits(name, writes, actor=self.actor))
 
     def audit(self, name: str | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:

@@ -119,6 +119,9 @@ def list_campaigns(ctx: click.Context, output: str) -> None:
     """Every campaign of the database."""
     with workspace(ctx) as ws:
         rows = ws.campaigns()
+    if output != "json":
+        rows = [{**r, "capacity": f"{r['capacity']}/week" if r["capacity_per"] == "week"
+                 else r["capacity"]} for r in rows]  # fmt: skip
     columns = ["name", "title", "session", "lobbyist", "goal", "vote_date", "capacity", "as_of"]
     print_rows(rows, columns, output, title="campaigns")
 

@@ -91,6 +91,9 @@ def import_sheet(
         if output == "json" and (dry_run or not edits):
             print_json({"changes": rows, "applied": False})
             return
+        if output != "json" and not edits:
+            click.echo(f"nothing to apply: no editable cell of {path.name} differs from the board")
+            return
         if output != "json":
             print_rows(rows, ["iso3", "row", "column", "before", "after"], output,
                        title=f"{len(rows)} changed cells in {path.name}")  # fmt: skip

@@ -11,9 +11,11 @@ from whipcount.cli import domain_errors
 from whipcount.cli.campaign_cmds import tally_text, workspace
 from whipcount.cli.output import check_chart_path, output_options, print_json, print_rows
 
+_SHORT = {"yes": "yes", "no": "no", "abstain": "abst", "absent": "absent"}
+
 
 def _percent(p: dict[str, float]) -> str:
-    return " ".join(f"{k[:2]} {v:.0%}" for k, v in p.items())
+    return " ".join(f"{_SHORT.get(k, k)} {v:.0%}" for k, v in p.items())
 
 
 @click.command("board")
@@ -83,6 +85,9 @@ def targets(ctx: click.Context, name: str, top: int | None, output: str) -> None
                title=f"{name}: targets ({document['goal_text']})")  # fmt: skip
     if output == "table":
         p = document["plan"]
+        if p["left_out"]:
+            click.echo("left out of the plan (contacted in the last 7 days, awaiting follow-up): "
+                       + ", ".join(p["left_out"]))  # fmt: skip
         click.echo(f"plan ({p['demarches']} démarches): {', '.join(p['members']) or 'none'}; "
                    f"expected tally {tally_text(p['expected_tally'])}; "
                    f"P(goal) {p['p_goal_before']:.1%} -> {p['p_goal']:.1%}")  # fmt: skip
