@@ -93,15 +93,7 @@ class Workspace:
                 f"{spec.as_of.isoformat()}"
             )
         lobbyist = self._member_code(spec.lobbyist)
-        request = ForecastRequest(
-            series=spec.series,
-            session=spec.session,
-            draft=spec.draft,
-            sponsors=spec.sponsors,
-            issues=spec.issues,
-            as_of=spec.as_of,
-            majority=spec.majority,
-        )
+        request = forecast_request(spec)
         snapshot = build_snapshot(
             self.settings.record, request=request, lobbyist=lobbyist, progress=progress
         )
@@ -126,15 +118,7 @@ class Workspace:
     def refresh(self, name: str, *, progress: Progress | None = None) -> Campaign:
         """Recompute the snapshot from the record as it is now (after an import, say)."""
         c = self.store.campaign(name)
-        request = ForecastRequest(
-            series=c.series,
-            session=c.session,
-            draft=c.draft,
-            sponsors=tuple(c.sponsors),
-            issues=tuple(c.issues),
-            as_of=c.as_of,
-            majority=c.majority,
-        )
+        request = forecast_request(c)
         linked = [rc for a in self.store.arguments(name) for rc in a.linked]
         snapshot = build_snapshot(
             self.settings.record, request=request, lobbyist=c.lobbyist, linked=linked,
@@ -500,3 +484,16 @@ def _forecast_tallies(board: Board) -> Any:
 
     snap = board.snapshot
     return counts(simulate(snap.p, snap.groups, snap.correlation, rng(), DRAWS))
+
+
+def forecast_request(vote: CampaignSpec | Campaign) -> ForecastRequest:
+    """The forecast a campaign (or its spec) is about."""
+    return ForecastRequest(
+        series=vote.series,
+        session=vote.session,
+        draft=vote.draft,
+        sponsors=tuple(vote.sponsors),
+        issues=tuple(vote.issues),
+        as_of=vote.as_of,
+        majority=vote.majority,
+    )
