@@ -42,3 +42,11 @@ def test_readme_quick_start_is_two_commands() -> None:
     assert [line.split()[0] for line in lines] == ["scripts/start", "scripts/test"]
     ci = (ROOT / ".ci" / "run").read_text()
     assert "scripts/test" in ci
+
+
+def test_api_reference_is_current() -> None:
+    from whipcount.web.reference import render as render_api
+
+    assert (ROOT / "docs" / "API.md").read_text() == render_api(), (
+        "docs/API.md is stale: run `python -m whipcount.web.reference > docs/API.md`"
+    )

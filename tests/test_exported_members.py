@@ -22,5 +22,6 @@ def test_every_public_name_is_in_all() -> None:
         "measures",
         "record",
         "settings",
+        "web",
     }
     assert public - modules <= set(whipcount.__all__)

@@ -59,10 +59,17 @@ from whipcount.settings import Settings
 class Workspace:
     """The campaigns of one campaign database, with the record they are about."""
 
-    def __init__(self, settings: Settings, *, actor: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        actor: str | None = None,
+        store: CampaignStore | None = None,
+    ) -> None:
         self.settings = settings
         self.actor = actor or settings.user or getpass.getuser()
-        self._store: CampaignStore | None = None
+        self._store: CampaignStore | None = store
+        self._owned = store is None  # a store passed in is closed by its owner
 
     @property
     def store(self) -> CampaignStore:
@@ -71,9 +78,9 @@ class Workspace:
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
+        if self._store is not None and self._owned:
             self._store.close()
-            self._store = None
+        self._store = None
 
     def __enter__(self) -> Workspace:
         return self

@@ -74,6 +74,7 @@ def _register() -> None:
         importing,
         record_cmds,
         series_cmds,
+        serve_cmds,
         votes_cmds,
     )
 
@@ -91,6 +92,7 @@ def _register() -> None:
         for command in module.COMMANDS:
             campaign_cmds.campaign.add_command(command)
     cli.add_command(campaign_cmds.campaign)
+    cli.add_command(serve_cmds.serve)
 
 
 _register()

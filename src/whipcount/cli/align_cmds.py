@@ -13,7 +13,7 @@ from whipcount.cli import domain_errors, open_record, settings
 from whipcount.cli.output import check_chart_path, output_options, print_json, print_rows
 from whipcount.errors import WhipcountError
 from whipcount.measures.coincidence import FORMULAS
-from whipcount.measures.selection import FIRST_YEAR, Selection
+from whipcount.measures.selection import FIRST_YEAR, Selection, session_range
 from whipcount.record.reader import Record
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,11 +79,10 @@ def selection_options(func: F) -> F:
 
 
 def _selection(options: dict[str, Any]) -> Selection:
-    sessions = _session_range(options.pop("sessions"), options.pop("session"))
     since, until = options.pop("since"), options.pop("until")
     try:
         return Selection(
-            sessions=sessions,
+            sessions=session_range(options.pop("sessions"), options.pop("session")),
             since=since.date() if since else None,
             until=until.date() if until else None,
             issue=options.pop("issue"),
@@ -94,18 +93,6 @@ def _selection(options: dict[str, Any]) -> Selection:
         )
     except (ValueError, WhipcountError) as error:
         raise click.BadParameter(str(error)) from error
-
-
-def _session_range(text: str | None, session: int | None) -> tuple[int, int] | None:
-    if session is not None:
-        return (session, session)
-    if not text:
-        return None
-    low, _, high = text.partition("-")
-    try:
-        return (int(low), int(high or low))
-    except ValueError as error:
-        raise click.BadParameter("give a session or a range such as 70-79") from error
 
 
 @align.command()
@@ -266,10 +253,12 @@ def _note(text: str) -> None:
 
 def _distinct(rec: Record, states: tuple[str, ...]) -> None:
     """Refuse a pair of one state with itself."""
-    first, second = rec.resolve_member(states[0]), rec.resolve_member(states[1])
-    if first == second:
-        names = "" if states[0] == states[1] == first else f" ({states[0]}, {states[1]})"
-        raise click.UsageError(f"give two different states, not {first} twice{names}")
+    from whipcount.measures.alignment import distinct_pair
+
+    try:
+        distinct_pair(rec, states[0], states[1])
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
 
 
 def _require(states: tuple[str, ...], count: int) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import click
 
@@ -11,12 +10,6 @@ from whipcount.campaign.scale import CHANNELS, LEVELS
 from whipcount.cli import domain_errors
 from whipcount.cli.campaign_cmds import DAY, day, workspace
 from whipcount.cli.output import output_options, print_json, print_rows
-
-
-def _document(record: Any) -> dict[str, Any]:
-    """The JSON form the store gives each of its records (also in the audit trail)."""
-    document: dict[str, Any] = record.document()
-    return document
 
 
 @click.group("argument")
@@ -33,13 +26,12 @@ def argument() -> None:
 @domain_errors
 def argument_add(ctx: click.Context, name: str, text: str, link: str | None, output: str) -> None:
     """Add argument TEXT to campaign NAME."""
+    from whipcount.campaign.documents import added_argument
+
     with workspace(ctx) as ws:
         added = ws.add_argument(name, text, link=link)
-    document = {"id": added.id, "text": added.text, "link": added.link_query,
-                "linked": len(added.linked), "reached": len(added.reach),
-                "roll_calls": added.linked}  # fmt: skip
     if output == "json":
-        print_json(document)
+        print_json(added_argument(added))
     else:
         click.echo(f"argument {added.id} added; {len(added.linked)} roll calls linked, "
                    f"{len(added.reach)} members with a record on them")  # fmt: skip
@@ -52,10 +44,10 @@ def argument_add(ctx: click.Context, name: str, text: str, link: str | None, out
 @domain_errors
 def argument_list(ctx: click.Context, name: str, output: str) -> None:
     """The arguments of campaign NAME."""
-    from whipcount.campaign.spec import argument_document
+    from whipcount.campaign.documents import arguments
 
     with workspace(ctx) as ws:
-        rows = [argument_document(a) for a in ws.store.arguments(name)]
+        rows = arguments(ws, name)
     print_rows(rows, ["id", "text", "link", "linked", "reached"], output, title="arguments")
 
 
@@ -92,21 +84,21 @@ def report(
     POSITION is one of: yes, lean-yes, undecided, lean-abstain, abstain, lean-no, no,
     absent.  The board's forecast of MEMBER is updated by the report's likelihood.
     """
+    from whipcount.campaign.documents import filed_report
+
     with workspace(ctx) as ws:
         added = ws.report(name, member, position, source=source, reliability=reliability,
                           reported_on=day(on), reporter=reporter, note=note,
                           expected_version=expected)  # fmt: skip
-        board = ws.board(name)
-    row = board.member_row(board.snapshot.index[added.iso3])
-    document = {"report": _document(added), "member": row, "p_goal": round(board.p_goal, 4)}
+        document = filed_report(ws, name, added)
     if output == "json":
         print_json(document)
         return
-    p = row["p_now"]
+    p = document["member"]["p_now"]
     click.echo(
         f"{added.iso3}: {added.position} ({added.source}, reliability {added.reliability:g}); "
         f"now yes {p['yes']:.0%}, no {p['no']:.0%}, abstain {p['abstain']:.0%}, "
-        f"absent {p['absent']:.0%}; P(goal) {board.p_goal:.1%}"
+        f"absent {p['absent']:.0%}; P(goal) {document['p_goal']:.1%}"
     )
 
 
@@ -149,7 +141,7 @@ def contact(
                            follow_up=day(follow_up), officer=officer, note=note,
                            expected_version=expected)  # fmt: skip
     if output == "json":
-        print_json(_document(added))
+        print_json(added.document())
     else:
         click.echo(f"contact {added.id} with {added.iso3} logged ({added.level}, {added.channel})")
 
@@ -178,7 +170,7 @@ def edit(
     with workspace(ctx) as ws:
         state = ws.edit_member(name, member, post=post, note=note, expected_version=expected)
     if output == "json":
-        print_json(_document(state))
+        print_json(state.document())
     else:
         click.echo(f"{state.iso3}: post {state.post}, version {state.version}")
 
@@ -191,13 +183,14 @@ def edit(
 @domain_errors
 def history(ctx: click.Context, name: str, member: str, output: str) -> None:
     """Every report and contact on MEMBER, oldest first."""
+    from whipcount.campaign.documents import member_history
+
     with workspace(ctx) as ws:
-        code = ws.member(name, member)
-        reports = [{"kind": "report", **_document(r)} for r in ws.store.reports(name, iso3=code)]
-        contacts = [{"kind": "contact", **_document(c)} for c in ws.store.contacts(name, iso3=code)]
+        document = member_history(ws, name, member)
     if output == "json":
-        print_json({"iso3": code, "reports": reports, "contacts": contacts})
+        print_json(document)
         return
+    code, reports, contacts = document["iso3"], document["reports"], document["contacts"]
     rows = [{"day": r["reported_on"], "what": f"{r['position']} ({r['source']}, "
              f"r={r['reliability']:g})", "who": r["reporter"], "note": r["note"]}
             for r in reports]  # fmt: skip

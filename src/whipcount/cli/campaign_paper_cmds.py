@@ -84,12 +84,13 @@ def import_sheet(
     """
     if output == "json" and not (confirmed or dry_run):
         raise click.UsageError("with --json, give --yes to apply or --dry-run to only show")
+    from whipcount.campaign.documents import import_result, sheet_changes
+
     with workspace(ctx) as ws:
         edits = ws.sheet_edits(name, path)
-        rows = [{"iso3": c.iso3, "row": c.row, "column": c.column, "before": c.before,
-                 "after": c.after} for e in edits for c in e.changes]  # fmt: skip
+        rows = sheet_changes(edits)
         if output == "json" and (dry_run or not edits):
-            print_json({"changes": rows, "applied": False})
+            print_json(import_result(rows))
             return
         if output != "json" and not edits:
             click.echo(f"nothing to apply: no editable cell of {path.name} differs from the board")
@@ -103,7 +104,7 @@ def import_sheet(
             click.confirm(f"apply {len(rows)} changes to campaign {name!r}?", abort=True)
         applied = ws.apply_sheet(name, edits)
     if output == "json":
-        print_json({"changes": rows, "applied": True, "writes": applied})
+        print_json(import_result(rows, applied))
     else:
         click.echo(f"applied: {applied} writes", err=True)
 

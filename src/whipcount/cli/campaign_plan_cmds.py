@@ -101,14 +101,13 @@ def targets(ctx: click.Context, name: str, top: int | None, output: str) -> None
 @domain_errors
 def scenario(ctx: click.Context, name: str, votes: tuple[str, ...], output: str) -> None:
     """The tally if these members vote as given: ISO3=VOTE ... (VOTE: yes, no, abstain, absent)."""
-    fixed: dict[str, str] = {}
-    for item in votes:
-        member, sep, vote = item.partition("=")
-        if not sep or not member or not vote:
-            raise click.BadParameter(f"{item!r} is not ISO3=VOTE", param_hint="VOTES")
-        if member.upper() in fixed:
-            raise click.BadParameter(f"{member} is given twice", param_hint="VOTES")
-        fixed[member.upper()] = vote
+    from whipcount.campaign.documents import parse_votes
+    from whipcount.errors import CampaignInputError
+
+    try:
+        fixed = parse_votes(votes)
+    except CampaignInputError as error:
+        raise click.BadParameter(str(error), param_hint="VOTES") from error
     with workspace(ctx) as ws:
         document = ws.scenario(name, fixed)
     if output == "json":

@@ -23,9 +23,11 @@ from whipcount.measures.ideal_record import (
     REPLICATIONS,
     IdealPointSpec,
     StoredFit,
+    fit_problem,
     fit_record,
     load_fit,
-    trajectories,
+    session_bounds,
+    show_points,
 )
 from whipcount.measures.ideal_validation import validate
 from whipcount.record.reader import ISSUE_CODES, Record
@@ -57,7 +59,10 @@ def spec_options(func: F) -> F:
     def wrapper(
         *args: Any, issue: str | None, bridges: str, sessions: str | None, **kw: Any
     ) -> Any:
-        first, last = _session_range(sessions)
+        try:
+            first, last = session_bounds(sessions)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--sessions") from error
         kw["spec"] = IdealPointSpec(issue, bridges, first, last)  # type: ignore[arg-type]
         return func(*args, **kw)
 
@@ -118,9 +123,7 @@ def show_command(
     record = settings(ctx).record
     with Record(record) as opened:
         codes = None if every else [opened.resolve_member(m) for m in members]
-    rows = trajectories(_current_fit(ctx, record, spec), codes)
-    if session is not None:
-        rows = sorted((r for r in rows if r["session"] == session), key=lambda r: -r["ideal"])
+    rows = show_points(_current_fit(ctx, record, spec), codes, session)
     if not rows:
         click.echo(f"no ideal points in session {session} in this fit", err=True)
     if output == "json":
@@ -158,8 +161,8 @@ def validate_command(ctx: click.Context, spec: IdealPointSpec, output: str) -> N
 
 def _current_fit(ctx: click.Context, record: Path, spec: IdealPointSpec) -> StoredFit:
     stored = load_fit(record, spec)
-    if stored is None or not stored.current:
-        reason = "no fit yet" if stored is None else "the record changed since the last fit"
+    reason = fit_problem(stored)
+    if reason is not None:
         click.echo(
             f"{reason}: fitting ideal points with {REPLICATIONS} bootstrap replications, "
             "a minute or two "
@@ -206,19 +209,6 @@ def _bars(show: bool) -> Iterator[tuple[Any, Any]]:
             return lambda done: bar.update(task, completed=done)
 
         yield on_iteration, on_replication
-
-
-def _session_range(text: str | None) -> tuple[int | None, int | None]:
-    if text is None:
-        return None, None
-    first, _, last = text.partition("-")
-    try:
-        low, high = int(first), int(last or first)
-    except ValueError:
-        low, high = 0, -1
-    if not 1 <= low <= high:
-        raise click.BadParameter("give a session or a range such as 40-79", param_hint="--sessions")
-    return low, high
 
 
 def _title(spec: IdealPointSpec) -> str:

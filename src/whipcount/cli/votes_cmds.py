@@ -8,6 +8,7 @@ import click
 
 from whipcount.cli import domain_errors, open_record
 from whipcount.cli.output import output_options, print_json, print_rows
+from whipcount.record.span import parse_sessions
 
 
 @click.command()
@@ -62,17 +63,10 @@ def country(
     output: str,
 ) -> None:
     """MEMBER's votes (an ISO3 code, or a name)."""
-    span = None
-    if sessions:
-        low, _, high = sessions.partition("-")
-        try:
-            span = (int(low), int(high or low))
-        except ValueError as error:
-            raise click.BadParameter(
-                "give a session or a range such as 70-79", param_hint="--sessions"
-            ) from error
-        if span[0] > span[1]:
-            raise click.BadParameter("the range runs backwards", param_hint="--sessions")
+    try:
+        span = parse_sessions(sessions) if sessions else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--sessions") from error
     if before and since and since >= before:
         raise click.BadParameter("--since must come before --before", param_hint="--since")
     with open_record(ctx) as rec:

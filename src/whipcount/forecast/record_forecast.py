@@ -17,6 +17,7 @@ last vote before the cut-off.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +26,14 @@ import numpy as np
 from whipcount.errors import NotFoundError
 from whipcount.forecast.data import ForecastData
 from whipcount.forecast.forecast import Forecast
-from whipcount.forecast.model import Forecaster, Progress
+from whipcount.forecast.model import Forecaster, ForecastResults, Progress
 from whipcount.forecast.stored import fitted
 from whipcount.forecast.target import Target
 from whipcount.record.codes import regular_session_on
 from whipcount.record.reader import Record
+
+#: ``fits(day, model, data)``: the forecaster ``model`` fitted on ``data`` as of ``day``
+FitSource = Callable[[dt.date, Forecaster, ForecastData], ForecastResults]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,9 +105,17 @@ def forecast_vote(
     *,
     progress: Progress | None = None,
     rng: np.random.Generator | None = None,
+    data: ForecastData | None = None,
+    fits: FitSource | None = None,
 ) -> Forecast:
-    """The forecast asked by ``request`` from the record at ``path``."""
-    data = ForecastData.from_record(path)
+    """The forecast asked by ``request`` from the record at ``path``.
+
+    ``data`` (the record's :class:`ForecastData`, built when not given) and ``fits``
+    (``fits(day, model, data)``: the model fitted as of ``day``, by default
+    :func:`~whipcount.forecast.stored.fitted`) let a long-running caller, the web
+    app, keep both in memory.
+    """
+    data = data or ForecastData.from_record(path)
     with Record(path) as record:
         target = resolve_target(data, request, record)
     held = target.row is not None
@@ -116,6 +128,9 @@ def forecast_vote(
         )
     as_of = request.as_of or (target.date if held else dt.date.max)
     day = fit_day(data, as_of)
-    results = fitted(path, day, model=request.model, data=data, progress=progress)
+    if fits is None:
+        results = fitted(path, day, model=request.model, data=data, progress=progress)
+    else:
+        results = fits(day, request.model, data)
     result = results.predict(target, majority=request.majority, rng=rng)
     return result.with_as_of((as_of if as_of != dt.date.max else day).isoformat())

@@ -206,6 +206,21 @@ def align_trend(
     return {"a": code_a, "b": other, "by": by, "formula": chosen, "rows": rows, "note": note}
 
 
+def distinct_pair(record: Record, a: str, b: str) -> tuple[str, str]:
+    """The codes of ``a`` and ``b``, refusing one state twice (``USA``, ``usa``).
+
+    Raises
+    ------
+    ValueError
+        When both name the same member.
+    """
+    first, second = record.resolve_member(a), record.resolve_member(b)
+    if first == second:
+        names = "" if a == b == first else f" ({a}, {b})"
+        raise ValueError(f"give two different states, not {first} twice{names}")
+    return first, second
+
+
 def empty_note(
     matrix: Any, mask: np.ndarray, codes: list[str], counted: int, others: str | None = None
 ) -> str | None:

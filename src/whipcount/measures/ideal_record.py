@@ -66,6 +66,26 @@ class IdealPointSpec:
         return f"{name}-{digest[:8]}"
 
 
+def session_bounds(text: str | None) -> tuple[int | None, int | None]:
+    """The first and last session of ``--sessions A-B`` (``A`` alone: one session).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not a session or a forward range of sessions from 1.
+    """
+    if text is None:
+        return None, None
+    first, _, last = text.partition("-")
+    try:
+        low, high = int(first), int(last or first)
+    except ValueError:
+        low, high = 0, -1
+    if not 1 <= low <= high:
+        raise ValueError("give a session or a range such as 40-79")
+    return low, high
+
+
 def fit_path(record: Path, spec: IdealPointSpec) -> Path:
     return record.with_name(f"{record.name}.ideal-{spec.key()}.npz")
 
@@ -208,6 +228,42 @@ def trajectories(fit: StoredFit, members: list[str] | None = None) -> list[Docum
             frame["member"], frame["session"], frame["ideal"], frame["se"], strict=True
         )
     ]
+
+
+def fit_problem(stored: StoredFit | None) -> str | None:
+    """Why a saved fit cannot be shown as it is (``None`` when it can)."""
+    if stored is None:
+        return "no fit yet"
+    return None if stored.current else "the record changed since the last fit"
+
+
+def current_fit(record: Path, spec: IdealPointSpec) -> StoredFit:
+    """The saved fit of ``spec`` on the record's present version, without fitting.
+
+    Raises
+    ------
+    NotFoundError
+        When there is no such fit (``whipcount ideal fit`` makes it).
+    """
+    stored = load_fit(record, spec)
+    problem = fit_problem(stored)
+    if problem is not None or stored is None:
+        raise NotFoundError(
+            f"{problem}: no ideal points of {spec.key()} to show; fit them first "
+            "(`whipcount ideal fit` with the same --issue, --bridges and --sessions)"
+        )
+    return stored
+
+
+def show_points(
+    fit: StoredFit, members: list[str] | None = None, session: int | None = None
+) -> list[Document]:
+    """The ``ideal show --json`` document: the trajectories of ``members`` (all when
+    ``None``), or with ``session`` that session's points, highest first."""
+    rows = trajectories(fit, members)
+    if session is None:
+        return rows
+    return sorted((r for r in rows if r["session"] == session), key=lambda r: -r["ideal"])
 
 
 def _version(record: Path) -> int:

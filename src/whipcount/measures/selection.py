@@ -99,6 +99,25 @@ class Selection:
         }
 
 
+def session_range(text: str | None, session: int | None = None) -> tuple[int, int] | None:
+    """The session range of ``--session N`` or ``--sessions A-B`` (``A`` alone: one).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is neither a number nor a range of two.
+    """
+    if session is not None:
+        return (session, session)
+    if not text:
+        return None
+    low, _, high = text.partition("-")
+    try:
+        return (int(low), int(high or low))
+    except ValueError as error:
+        raise ValueError("give a session or a range such as 70-79") from error
+
+
 def roll_call_mask(record: Record, selection: Selection) -> np.ndarray:
     """Boolean mask over the record's VoteMatrix rows selected by ``selection``."""
     matrix = record.matrix()

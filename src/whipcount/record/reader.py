@@ -357,7 +357,7 @@ class Record:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY r.date, r.rc, c.member"
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            sql += f" LIMIT {min(int(limit), 2**63 - 1)}"  # SQLite's largest integer
         return [dict(r) for r in self.db.execute(sql, params)]
 
 
