@@ -345,6 +345,8 @@ class CampaignStore:
             isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
         ):
             raise CampaignInputError(f"limit must be a whole number >= 0, not {limit!r}")
+        if limit is not None and limit >= 2**63:  # beyond an SQL integer: no limit at all
+            limit = None
         with database.reading(self.engine) as connection:
             found = audit.entries(connection, name, limit=limit)
             if name is not None and not found:

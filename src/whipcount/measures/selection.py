@@ -73,6 +73,8 @@ class Selection:
                 f"no votes in {self.report_year}: the General Assembly's votes begin in "
                 f"{FIRST_YEAR}"
             )
+        if self.report_year is not None and self.report_year > dt.MAXYEAR:
+            raise NotFoundError(f"no votes in {self.report_year}: a year has four digits")
         if self.sessions is not None and self.sessions[0] > self.sessions[1]:
             raise ValueError("the session range runs backwards")
         if self.since and self.until and self.since > self.until:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from whipcount.errors import NotFoundError
+
 
 class Vote(enum.IntEnum):
     """One member's vote on one roll call."""
@@ -65,6 +67,10 @@ _KNOWN_OPENINGS: dict[int, dt.date] = {
 }
 
 
+#: The last regular session whose span a date can hold (opened in 9998, ending in 9999).
+LAST_SESSION = dt.MAXYEAR - 1946
+
+
 def _tuesday_of_week(year: int, week: int) -> dt.date:
     """Tuesday of the ``week``-th week of September, counting from the first week
     (Monday to Sunday) that contains at least one September working day."""
@@ -81,6 +87,8 @@ def session_opening(session: int) -> dt.date:
     the second week from 2023 on)."""
     if session < 1:
         raise ValueError(f"no regular session {session}")
+    if session > LAST_SESSION + 1:  # the session after the last opens in 9999
+        raise _beyond(session)
     if session in _KNOWN_OPENINGS:
         return _KNOWN_OPENINGS[session]
     year = 1945 + session
@@ -89,7 +97,16 @@ def session_opening(session: int) -> dt.date:
 
 def session_span(session: int) -> tuple[dt.date, dt.date]:
     """First and last day of regular session ``session`` (the day before the next opens)."""
+    if session > LAST_SESSION:
+        raise _beyond(session)
     return session_opening(session), session_opening(session + 1) - dt.timedelta(days=1)
+
+
+def _beyond(session: int) -> NotFoundError:
+    return NotFoundError(
+        f"no regular session {session}: the last the calendar holds is {LAST_SESSION} "
+        f"(opened in {dt.MAXYEAR - 1})"
+    )
 
 
 def regular_session_on(day: dt.date) -> int:
