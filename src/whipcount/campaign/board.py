@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from whipcount.campaign.calendar import campaign_day, demarches_left
 from whipcount.campaign.goals import Goal
-from whipcount.campaign.repository import Campaign, MemberState, Report
+from whipcount.campaign.repository import Campaign, Contact, MemberState, Report
 from whipcount.campaign.snapshot import Snapshot
 from whipcount.campaign.updating import Evidence, update
 from whipcount.forecast.data import CLASSES
@@ -49,6 +50,8 @@ class Board:
     states: dict[str, MemberState]
     tallies: np.ndarray  # draws x 4
     day: dt.date  # the campaign's day: reports are weighed by their age on it
+    reports: list[Report]  # every report, in the order entered
+    contacts: list[Contact]  # every contact, in the order entered
 
     @classmethod
     def build(
@@ -57,8 +60,10 @@ class Board:
         reports: list[Report],
         states: dict[str, MemberState],
         *,
-        day: dt.date,
+        contacts: list[Contact],
     ) -> Board:
+        """The board of ``campaign`` on its day (:mod:`whipcount.campaign.calendar`)."""
+        day = campaign_day(campaign, reports, contacts)
         snapshot = Snapshot(campaign.snapshot)
         goal = goal_of(campaign, snapshot)
         evidence = [
@@ -76,7 +81,12 @@ class Board:
         for report in sorted(reports, key=lambda r: (r.reported_on, r.id)):
             latest[report.iso3] = report
         tallies = counts(simulate(p_now, snapshot.groups, snapshot.correlation, rng(), DRAWS))
-        return cls(campaign, snapshot, goal, p_now, latest, states, tallies, day)
+        return cls(campaign, snapshot, goal, p_now, latest, states, tallies, day, reports, contacts)
+
+    @property
+    def demarches_left(self) -> int:
+        """Démarches the plan may still use (:mod:`whipcount.campaign.calendar`)."""
+        return demarches_left(self.campaign, self.contacts, self.day)
 
     @property
     def p_goal(self) -> float:

@@ -24,7 +24,6 @@ from whipcount.campaign.briefs import member_brief, post_brief
 from whipcount.campaign.calendar import (
     campaign_day,
     check_day,
-    demarches_left,
     recently_contacted,
 )
 from whipcount.campaign.goals import Goal
@@ -147,9 +146,9 @@ class Workspace:
             "p_adopted": round(board.p_adopted, 4),
             "forecast_p_goal": round(board.goal.p_goal(_forecast_tallies(board)), 4),
             "arguments": [argument_document(a) for a in self.store.arguments(name)],
-            "reports": len(self.store.reports(name)),
-            "contacts": len(self.store.contacts(name)),
-            "demarches_left": self.demarches_left(name),
+            "reports": len(board.reports),
+            "contacts": len(board.contacts),
+            "demarches_left": board.demarches_left,
         }
 
     # -- field data ---------------------------------------------------------------
@@ -292,62 +291,23 @@ class Workspace:
         )
 
     def board(self, name: str) -> Board:
-        c, reports = self.store.campaign(name), self.store.reports(name)
-        day = campaign_day(c, reports, self.store.contacts(name))
-        return Board.build(c, reports, self.store.members(name), day=day)
+        return Board.build(
+            self.store.campaign(name),
+            self.store.reports(name),
+            self.store.members(name),
+            contacts=self.store.contacts(name),
+        )
 
     def demarches_left(self, name: str) -> int:
         """Démarches the plan may still use (:mod:`whipcount.campaign.calendar`)."""
-        return demarches_left(self.store.campaign(name), self.store.contacts(name), self.day(name))
+        return self.board(name).demarches_left
 
     def targets(self, name: str, *, top: int | None = None) -> dict[str, Any]:
         """Members ranked by the expected change toward the goal per démarche, and the plan
         (which leaves out the members contacted in the last week, awaiting follow-up)."""
         if top is not None and top < 1:
             raise CampaignInputError(f"top {top}: give a positive number of members")
-        board = self.board(name)
-        snap = board.snapshot
-        persuade = snap.persuadability
-        why = [persuade.why(i) for i in range(len(snap.members))]
-        rows = rank(board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
-                    why=why)  # fmt: skip
-        contacted = recently_contacted(self.store.contacts(name), board.day)
-        chosen = plan(
-            board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
-            capacity=self.demarches_left(name), groups=snap.groups,
-            correlation=snap.correlation, rng=rng(),
-            already=np.array([code in contacted for code in snap.members]),
-        )  # fmt: skip
-        shown = rows[:top] if top else rows
-        return {
-            "campaign": name,
-            "goal": board.campaign.goal,
-            "goal_text": board.goal.describe(),
-            "ask": board.goal.ask,
-            "p_goal": round(board.p_goal, 4),
-            "members": [
-                {
-                    "iso3": r.iso3,
-                    "name": snap.name(r.iso3),
-                    "p_now": r.p_now,
-                    "p_move": round(r.p_move, 4),
-                    "expected_gain": round(r.expected_gain, 4),
-                    "reasons": r.reasons,
-                }
-                for r in shown
-            ],
-            "plan": {
-                "members": chosen.members,
-                "demarches": len(chosen.members),
-                "demarches_left": self.demarches_left(name),
-                "left_out": sorted(contacted),
-                "expected_tally": chosen.expected_tally,
-                "p_goal": round(chosen.p_goal, 4),
-                "p_goal_before": round(chosen.p_goal_before, 4),
-                "expected_gain": round(chosen.expected_gain, 4),
-                "exact": chosen.exact,
-            },
-        }
+        return _targets(self.board(name), top)
 
     def scenario(self, name: str, votes: Mapping[str, str]) -> dict[str, Any]:
         """The tally and the goal's probability if these members vote as given."""
@@ -417,7 +377,7 @@ class Workspace:
         self, name: str, members: list[str], *, board: Board | None = None
     ) -> list[dict[str, Any]]:
         board = board or self.board(name)
-        targets = {t["iso3"]: t for t in self.targets(name)["members"]}
+        targets = {t["iso3"]: t for t in _targets(board, None)["members"]}
         arguments = self.store.arguments(name)
         contacts, reports = self.store.contacts(name), self.store.reports(name)
         data = ForecastData.from_record(self.settings.record)
@@ -444,8 +404,9 @@ class Workspace:
 
     def sheet_edits(self, name: str, path: Path) -> list[RowEdit]:
         """The edits of a whip sheet, per member, each with its changed cells (checked)."""
-        edits = row_edits(self.board(name).document(), read_sheet(path), today=self.day(name))
-        return checked_edits(self.store.campaign(name), edits, path)
+        board = self.board(name)
+        edits = row_edits(board.document(), read_sheet(path), today=board.day)
+        return checked_edits(board.campaign, edits, path)
 
     def apply_sheet(self, name: str, edits: list[RowEdit]) -> int:
         """Apply a sheet's edits in one transaction (all or nothing); the writes made."""
@@ -504,3 +465,49 @@ def forecast_request(vote: CampaignSpec | Campaign) -> ForecastRequest:
         as_of=vote.as_of,
         majority=vote.majority,
     )
+
+
+def _targets(board: Board, top: int | None) -> dict[str, Any]:
+    """The targets document of ``board`` (see :meth:`Workspace.targets`)."""
+    snap = board.snapshot
+    persuade = snap.persuadability
+    why = [persuade.why(i) for i in range(len(snap.members))]
+    rows = rank(board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
+                why=why)  # fmt: skip
+    contacted = recently_contacted(board.contacts, board.day)
+    chosen = plan(
+        board.p_now, persuade.p_move, persuade.follow, board.goal, snap.members,
+        capacity=board.demarches_left, groups=snap.groups,
+        correlation=snap.correlation, rng=rng(),
+        already=np.array([code in contacted for code in snap.members]),
+    )  # fmt: skip
+    shown = rows[:top] if top else rows
+    return {
+        "campaign": board.campaign.name,
+        "goal": board.campaign.goal,
+        "goal_text": board.goal.describe(),
+        "ask": board.goal.ask,
+        "p_goal": round(board.p_goal, 4),
+        "members": [
+            {
+                "iso3": r.iso3,
+                "name": snap.name(r.iso3),
+                "p_now": r.p_now,
+                "p_move": round(r.p_move, 4),
+                "expected_gain": round(r.expected_gain, 4),
+                "reasons": r.reasons,
+            }
+            for r in shown
+        ],
+        "plan": {
+            "members": chosen.members,
+            "demarches": len(chosen.members),
+            "demarches_left": board.demarches_left,
+            "left_out": sorted(contacted),
+            "expected_tally": chosen.expected_tally,
+            "p_goal": round(chosen.p_goal, 4),
+            "p_goal_before": round(chosen.p_goal_before, 4),
+            "expected_gain": round(chosen.expected_gain, 4),
+            "exact": chosen.exact,
+        },
+    }
