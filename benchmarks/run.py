@@ -306,6 +306,19 @@ def main() -> None:
         "Ideal points (a full fit, the R peers side by side, and the validation against the",
         "published estimates) have their own page: `python benchmarks/idealpoints.py --peers`",
         "writes [IDEALPOINTS.md](IDEALPOINTS.md).",
+        "",
+        "Forecasts: `python benchmarks/backtest.py` writes [BACKTEST.md](BACKTEST.md) (the",
+        "backtest against the baselines, ablations, reliability diagram), and",
+        "`python benchmarks/forecast.py` writes [FORECAST.md](FORECAST.md) (a forecast as a",
+        "process, a fit, the whole backtest).",
+        "",
+        "Campaigns: `python benchmarks/persuadability.py` writes",
+        "[PERSUADABILITY.md](PERSUADABILITY.md) (persuadability against ideal-point distance).",
+        "",
+        "The web server: `python benchmarks/load.py --postgres` writes [LOAD.md](LOAD.md) (50",
+        "concurrent clients on the warm forecast endpoint; 20 clients filing field reports at once",
+        "on SQLite and PostgreSQL, counted afterwards), and `python benchmarks/page_load.py`",
+        "writes [PAGE_LOAD.md](PAGE_LOAD.md) (the forecast page in headless chromium).",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -29,12 +29,18 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 from whipcount.errors import (
+    AccountInputError,
+    AccountNotFoundError,
+    AuthenticationError,
+    AuthError,
     CampaignError,
     CampaignInputError,
     CampaignNotFoundError,
     ConfigError,
     DuplicateRollCallError,
     NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
     RecordError,
     RecordMissingError,
     RecordSchemaError,
@@ -110,6 +116,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AccountInputError",
+    "AccountNotFoundError",
+    "AuthError",
+    "AuthenticationError",
     "Backtest",
     "CampaignError",
     "CampaignInputError",
@@ -132,8 +142,10 @@ __all__ = [
     "ImportReport",
     "MemberDirectory",
     "NotFoundError",
+    "PermissionDeniedError",
     "Persuadability",
     "PersuadabilityModel",
+    "RateLimitedError",
     "Record",
     "RecordError",
     "RecordMissingError",

@@ -14,16 +14,25 @@ so a caller can catch one class.  The tree::
     │   ├── UnknownCountryError  a country key that no member table entry resolves
     │   ├── VoteCodeError        a vote code outside the source's coding
     │   └── DuplicateRollCallError  one roll call twice in a file, with different votes
-    └── CampaignError            the campaign database or a campaign command
-        ├── CampaignInputError   bad input (unknown member, position off the scale, reliability
-        │                        outside [0, 1], malformed sheet); nothing was changed
-        ├── CampaignNotFoundError  no campaign of that name
-        └── StaleEditError       the member changed since the edit's version was read
+    ├── CampaignError            the campaign database or a campaign command
+    │   ├── CampaignInputError   bad input (unknown member, position off the scale, reliability
+    │   │                        outside [0, 1], malformed sheet); nothing was changed
+    │   ├── CampaignNotFoundError  no campaign of that name
+    │   └── StaleEditError       the member changed since the edit's version was read
+    └── AuthError                accounts, sign-in and permissions (team mode)
+        ├── AuthenticationError  no valid session, API token, or name and password
+        ├── RateLimitedError     too many failed sign-ins; ``retry_after`` seconds to wait
+        ├── PermissionDeniedError  signed in, but the role does not allow the action
+        ├── AccountInputError    bad input to an account command (name, role, post,
+        │                        password too weak); nothing was changed
+        └── AccountNotFoundError  no user or API token of that name or id
 
 ``SourceError`` carries ``path``, ``row`` and ``value`` so that messages name the
 file, the row (1-based, counting the header as row 1 where there is one, or the
 line of a JSON-lines file) and the offending value.  The CLI turns these into
-one-line messages and exit code 1; the web layer maps them to HTTP statuses.
+one-line messages and exit code 1; the web layer maps them to HTTP statuses (the
+``AuthError`` family: 401, 429 with a ``Retry-After`` of ``retry_after`` seconds, 403,
+422 and 404).
 """
 
 from __future__ import annotations
@@ -134,3 +143,35 @@ class StaleEditError(CampaignError):
         self.iso3 = iso3
         self.expected = expected
         self.current = current
+
+
+class AuthError(WhipcountError):
+    """Accounts, sign-in and permissions of team mode."""
+
+
+class AuthenticationError(AuthError):
+    """No valid session or API token, or a wrong name or password.  The message never
+    says which of name and password was wrong."""
+
+
+class RateLimitedError(AuthError):
+    """Too many failed sign-ins for the name or from the address; ``retry_after`` is the
+    number of seconds until a new attempt is considered."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermissionDeniedError(AuthError):
+    """The signed-in user's role does not allow the action (an officer outside their
+    post, a viewer writing, anyone but an admin managing users)."""
+
+
+class AccountInputError(AuthError, ValueError):
+    """Bad input to an account command (a malformed name, an unknown role, an officer
+    without a post, a password too short or equal to the name).  Nothing was changed."""
+
+
+class AccountNotFoundError(AuthError, LookupError):
+    """No user, or no API token, of that name or id."""

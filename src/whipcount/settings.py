@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whipcount.errors import ConfigError
@@ -117,6 +117,31 @@ class Settings(BaseSettings):
         ),
     )
 
+    team: bool = Field(
+        default=False,
+        description=(
+            "Team mode: accounts and roles (admin, lead, officer, viewer) are required for "
+            "every page and API route, and `whipcount serve` may listen on any address. "
+            "Needs WHIPCOUNT_SECRET_KEY; `whipcount serve --team` also needs a PostgreSQL "
+            "WHIPCOUNT_DATABASE_URL. Default: single-user mode (no login, loopback only)."
+        ),
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        repr=False,  # a secret
+        description=(
+            "The key that signs team mode's session cookies: at least 32 characters, "
+            "random, secret (`whipcount team secret` prints one). Team mode refuses to "
+            "start without one, or with a short or well-known one. No default."
+        ),
+    )
+    session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24 * 30,
+        description="Hours a team-mode sign-in lasts before the user must sign in again.",
+    )
+
     def data_folder(self) -> Path:
         """The folder to import from: ``data`` if set, else the first existing default."""
         if self.data is not None:
@@ -130,3 +155,59 @@ class Settings(BaseSettings):
         raise ConfigError(
             f"no source data folder found; set WHIPCOUNT_DATA or pass paths (searched: {searched})"
         )
+
+
+#: secrets that must never sign a team's sessions (compared case-insensitively, also
+#: repeated or with digits and punctuation around them)
+KNOWN_DEFAULT_SECRETS = (
+    "changethis",
+    "changeme",
+    "secret",
+    "secretkey",
+    "password",
+    "whipcount",
+    "default",
+    "test",
+    "admin",
+    "key",
+)
+#: the shortest secret key team mode accepts
+MIN_SECRET_LENGTH = 32
+_DISTINCT_CHARACTERS = 10
+_HOW = (
+    "generate one with `whipcount team secret` "
+    '(or python -c "import secrets; print(secrets.token_urlsafe(48))")'
+)
+
+
+def check_team_settings(settings: Settings) -> None:
+    """Refuse a team deployment whose sessions could be forged.
+
+    Raises
+    ------
+    ConfigError
+        When ``secret_key`` is missing, shorter than :data:`MIN_SECRET_LENGTH`, made
+        of a well-known default (:data:`KNOWN_DEFAULT_SECRETS`, also repeated or padded
+        with digits) or of fewer than ten distinct characters.
+    """
+    secret = "" if settings.secret_key is None else settings.secret_key.get_secret_value()
+    if not secret:
+        raise ConfigError(f"team mode needs WHIPCOUNT_SECRET_KEY to sign sessions; {_HOW}")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"WHIPCOUNT_SECRET_KEY is {len(secret)} characters; team mode needs at least "
+            f"{MIN_SECRET_LENGTH}; {_HOW}"
+        )
+    if _is_default(secret) or len(set(secret)) < _DISTINCT_CHARACTERS:
+        raise ConfigError(f"WHIPCOUNT_SECRET_KEY is a well-known or guessable value; {_HOW}")
+
+
+def _is_default(secret: str) -> bool:
+    letters = "".join(c for c in secret.casefold() if c.isalpha())
+    if not letters:
+        return True
+    for word in KNOWN_DEFAULT_SECRETS:
+        count = len(letters) // len(word)
+        if count and word * count == letters:
+            return True
+    return False

@@ -112,6 +112,8 @@ BAD_INPUT: dict[str, tuple[Callable[[CampaignStore], object], type[Exception], s
     "lobbyist": (_create(lobbyist="US"), CampaignInputError, "lobbyist must be"),
     "vote date": (_create(vote_date="soon"), CampaignInputError, "vote_date must be a date"),
     "empty name": (_create(name=" "), CampaignInputError, "campaign name must be"),
+    "slash in name": (_create(name="cuba/2024"), CampaignInputError, "may not contain /"),
+    "backslash in name": (_create(name="cuba\\2024"), CampaignInputError, "may not contain"),
     "no members": (_create(snapshot={"x": 1}), CampaignInputError, "must list its members"),
     "member twice": (
         _create(snapshot=snapshot(("BRA", "BRA"))),

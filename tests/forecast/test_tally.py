@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from whipcount.forecast.tally import (
+    CLASSES,
     Correlation,
     adopted,
     counts,
+    distribution,
     estimate_correlation,
     simulate,
     summary,
@@ -103,3 +105,16 @@ def test_fixed_seed_summary() -> None:
         "abstain": {"mean": 19.29, "q10": 9, "q50": 18, "q90": 31},
         "absent": {"mean": 9.55, "q10": 4, "q50": 9, "q90": 16},
     }
+
+
+@given(arrays(np.int64, st.tuples(st.integers(1, 60), st.just(4)), elements=st.integers(0, 193)))
+def test_distribution_is_each_counts_share_of_the_draws(tallies: np.ndarray) -> None:
+    found = distribution(tallies)
+    for k, name in enumerate(CLASSES):
+        column = tallies[:, k]
+        shares = found[name]["p"]
+        assert found[name]["from"] == column.min()
+        assert len(shares) == column.max() - column.min() + 1
+        assert sum(shares) == pytest.approx(1.0, abs=1e-3)
+        for i, share in enumerate(shares):
+            assert share == pytest.approx(np.mean(column == column.min() + i), abs=1e-4)

@@ -59,6 +59,18 @@ def name(value: object, what: str) -> str:
     return cleaned
 
 
+def campaign_name(value: object) -> str:
+    """A new campaign's name: a :func:`name` without ``/`` or ``\\``, since the name is
+    a part of the campaign's web address (``/campaigns/NAME/...``)."""
+    cleaned = name(value, "campaign name")
+    if "/" in cleaned or "\\" in cleaned:
+        raise CampaignInputError(
+            f"campaign name {cleaned!r} may not contain / or \\ (it is part of the "
+            "campaign's web address); use - instead"
+        )
+    return cleaned
+
+
 def text(value: object, what: str) -> str:
     """Free text (may be empty)."""
     if not isinstance(value, str):

@@ -51,7 +51,7 @@ def values(**given: Any) -> dict[str, Any]:
     series, draft, session = given["series"], given["draft"], given["session"]
     sponsors = inputs.strings(given["sponsors"], "sponsors")
     return {
-        "name": inputs.name(given["name"], "campaign name"),
+        "name": inputs.campaign_name(given["name"]),
         "lobbyist": inputs.code(given["lobbyist"], "lobbyist"),
         "goal": inputs.goal(given["goal"]),
         "majority": _choice(given["majority"], inputs.MAJORITIES, "majority"),

@@ -15,6 +15,11 @@ tables; ``tests/campaign/test_migrations.py`` checks with Alembic's
   has no foreign key, so that it outlives a deleted campaign.
 
 Times are UTC (``timestamp with time zone`` on PostgreSQL); dates are calendar days.
+
+Team mode's accounts (users, sessions, API tokens, failed sign-ins) live in the same
+database and migration history: :mod:`whipcount.accounts.tables` defines them on this
+module's ``metadata``, and is imported at the end of this module so that ``metadata``
+always describes the whole database.
 """
 
 from __future__ import annotations
@@ -184,3 +189,7 @@ audit = sa.Table(
     sa.Index(None, "campaign"),
     sqlite_autoincrement=True,
 )
+
+
+# the accounts' tables join ``metadata`` (see the module docstring)
+from whipcount.accounts import tables as _accounts  # noqa: E402, F401

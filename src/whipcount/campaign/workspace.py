@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from whipcount.campaign import inputs
 from whipcount.campaign.arguments import link_roll_calls, reach
 from whipcount.campaign.board import Board, rng
 from whipcount.campaign.briefs import member_brief, post_brief
@@ -91,6 +92,7 @@ class Workspace:
     def create(self, spec: CampaignSpec, *, progress: Progress | None = None) -> Campaign:
         """Forecast the vote, estimate persuadability, and store the new campaign."""
         Goal.parse(spec.goal, majority=spec.majority, reference=0)  # refuse a bad goal early
+        inputs.campaign_name(spec.name)  # and a bad name, before fitting anything
         if any(c.name.casefold() == spec.name.casefold() for c in self.store.campaigns()):
             raise CampaignInputError(f"a campaign named {spec.name!r} already exists")
         if spec.as_of is not None and spec.vote_date < spec.as_of:

@@ -75,6 +75,7 @@ def _register() -> None:
         record_cmds,
         series_cmds,
         serve_cmds,
+        team_cmds,
         votes_cmds,
     )
 
@@ -93,6 +94,7 @@ def _register() -> None:
             campaign_cmds.campaign.add_command(command)
     cli.add_command(campaign_cmds.campaign)
     cli.add_command(serve_cmds.serve)
+    cli.add_command(team_cmds.team)
 
 
 _register()

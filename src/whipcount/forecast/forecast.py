@@ -23,6 +23,7 @@ from whipcount.forecast.tally import (
     Correlation,
     adopted,
     counts,
+    distribution,
     simulate,
     summary,
 )
@@ -79,6 +80,7 @@ class Forecast:
                 )
             ],
             "tally": summary(self.tallies),
+            "tally_distribution": distribution(self.tallies),
             "p_adopted": round(self.p_adopted, 4),
             "majority": self.majority,
             "previous_instances": self.previous,

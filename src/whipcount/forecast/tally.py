@@ -27,7 +27,7 @@ abstentions do not count, Charter Art. 18(3)), or two-thirds on important questi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy.special import ndtri
@@ -119,6 +119,18 @@ def summary(tallies: np.ndarray) -> dict[str, dict[str, float | int]]:
             "q50": int(q50),
             "q90": int(q90),
         }
+    return out
+
+
+def distribution(tallies: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Each count's simulated distribution: ``{"from": k0, "p": [P(k0), P(k0 + 1), ...]}``
+    over the counts from the least to the most drawn (shares of the draws, 4 decimals)."""
+    out: dict[str, dict[str, Any]] = {}
+    for k, name in enumerate(CLASSES):
+        column = tallies[:, k].astype(np.int64)
+        low = int(column.min())
+        shares = np.bincount(column - low) / len(column)
+        out[name] = {"from": low, "p": [round(float(v), 4) for v in shares]}
     return out
 
 

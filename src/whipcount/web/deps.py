@@ -7,6 +7,7 @@ settings object.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -34,17 +35,27 @@ def get_record(settings: SettingsDep) -> Iterator[Record]:
 RecordDep = Annotated[Record, Depends(get_record)]
 
 
+_OPENING = threading.Lock()
+
+
 def get_store(request: Request) -> CampaignStore:
-    """The app's campaign store, opened (and migrated) on first use."""
+    """The app's campaign store, opened (and migrated) on first use, once: the first
+    requests may arrive together, in worker threads."""
     state = request.app.state
     if getattr(state, "store", None) is None:
-        state.store = CampaignStore.open(state.settings)
+        with _OPENING:
+            if getattr(state, "store", None) is None:
+                state.store = CampaignStore.open(state.settings)
     store: CampaignStore = state.store
     return store
 
 
 def get_workspace(request: Request, settings: SettingsDep) -> Iterator[Workspace]:
-    with Workspace(settings, store=get_store(request)) as workspace:
+    """The workspace whose actor (the audit trail's "who") is the signed-in user in team
+    mode, else ``WHIPCOUNT_USER`` or the login name."""
+    user = getattr(request.state, "user", None)
+    actor = None if user is None else user.name
+    with Workspace(settings, actor=actor, store=get_store(request)) as workspace:
         yield workspace
 
 

@@ -6,8 +6,12 @@ whose fields are named like the command's options (``version`` is the member ver
 an edit is based on: a stale one is answered 409 with the versions).  Every route calls
 one :class:`~whipcount.campaign.workspace.Workspace` method or a document of
 :mod:`whipcount.campaign.documents`; the actor is the workspace's (single-user mode:
-``WHIPCOUNT_USER``, else the login name).  A whip sheet is uploaded as the raw request
-body with ``?format=csv|xlsx``.
+``WHIPCOUNT_USER``, else the login name; team mode: the signed-in user).  A whip sheet
+is uploaded as the raw request body with ``?format=csv|xlsx``.
+
+In team mode the routes' dependencies (:mod:`whipcount.web.permissions`) let every
+user read, leads and admins write and read the audit trail, and officers report and log
+contacts for the members of their post; the POST scenario is a question, open to all.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, Field, model_validator
 
 from whipcount.campaign import documents
@@ -24,6 +28,7 @@ from whipcount.campaign.briefing import render
 from whipcount.campaign.spec import CampaignSpec, parse_capacity
 from whipcount.forecast.tally import Majority
 from whipcount.web.deps import WorkspaceDep
+from whipcount.web.permissions import AuditReader, CampaignWriter, MemberReporter, filed_by
 
 router = APIRouter(tags=["campaigns"])
 
@@ -141,6 +146,7 @@ def list_campaigns(ws: WorkspaceDep) -> list[Document]:
     summary="Create a campaign (campaign create)",
     response_model=None,
     status_code=201,
+    dependencies=[CampaignWriter],
 )
 def create_campaign(body: CampaignIn, ws: WorkspaceDep) -> Document:
     """Create a campaign: forecast its vote and estimate who can be moved (this fits a
@@ -159,6 +165,7 @@ def show_campaign(name: str, ws: WorkspaceDep) -> Document:
     "/campaigns/{name}/refresh",
     summary="Refresh a campaign's forecast (campaign refresh)",
     response_model=None,
+    dependencies=[CampaignWriter],
 )
 def refresh_campaign(name: str, ws: WorkspaceDep) -> Document:
     """Recompute the forecast and persuadability from the record as it is now."""
@@ -167,7 +174,10 @@ def refresh_campaign(name: str, ws: WorkspaceDep) -> Document:
 
 
 @router.delete(
-    "/campaigns/{name}", summary="Delete a campaign (campaign delete)", response_model=None
+    "/campaigns/{name}",
+    summary="Delete a campaign (campaign delete)",
+    response_model=None,
+    dependencies=[CampaignWriter],
 )
 def delete_campaign(name: str, ws: WorkspaceDep) -> Document:
     """Delete a campaign and its field data (the audit trail keeps the record)."""
@@ -176,7 +186,12 @@ def delete_campaign(name: str, ws: WorkspaceDep) -> Document:
     return {"deleted": name}
 
 
-@router.get("/audit", summary="The whole audit trail (campaign audit)", response_model=None)
+@router.get(
+    "/audit",
+    summary="The whole audit trail (campaign audit)",
+    response_model=None,
+    dependencies=[AuditReader],
+)
 def audit_all(ws: WorkspaceDep, limit: Annotated[int, Query(ge=1)] = 50) -> list[Document]:
     """The audit trail of every campaign, newest first (``campaign audit --json``)."""
     return ws.audit(None, limit=limit)
@@ -186,6 +201,7 @@ def audit_all(ws: WorkspaceDep, limit: Annotated[int, Query(ge=1)] = 50) -> list
     "/campaigns/{name}/audit",
     summary="A campaign's audit trail (campaign audit NAME)",
     response_model=None,
+    dependencies=[AuditReader],
 )
 def audit(name: str, ws: WorkspaceDep, limit: Annotated[int, Query(ge=1)] = 50) -> list[Document]:
     """One campaign's audit trail, newest first: who changed what, before and after."""
@@ -211,6 +227,7 @@ def list_arguments(name: str, ws: WorkspaceDep) -> list[Document]:
     summary="Add an argument (campaign argument add)",
     response_model=None,
     status_code=201,
+    dependencies=[CampaignWriter],
 )
 def add_argument(name: str, body: ArgumentIn, ws: WorkspaceDep) -> Document:
     """Add an argument, linked to the matching roll calls (``campaign argument add``)."""
@@ -222,12 +239,14 @@ def add_argument(name: str, body: ArgumentIn, ws: WorkspaceDep) -> Document:
     summary="File a report (campaign report)",
     response_model=None,
     status_code=201,
+    dependencies=[MemberReporter],
 )
-def report(name: str, member: str, body: ReportIn, ws: WorkspaceDep) -> Document:
+def report(request: Request, name: str, member: str, body: ReportIn, ws: WorkspaceDep) -> Document:
     """File a report of the member's position; answers with its row of the board now."""
+    reporter = filed_by(request, body.reporter, "reporter")
     added = ws.report(
         name, member, body.position, source=body.source, reliability=body.reliability,
-        reported_on=body.date, reporter=body.reporter, note=body.note,
+        reported_on=body.date, reporter=reporter, note=body.note,
         expected_version=body.version,
     )  # fmt: skip
     return documents.filed_report(ws, name, added)
@@ -238,13 +257,17 @@ def report(name: str, member: str, body: ReportIn, ws: WorkspaceDep) -> Document
     summary="Log a contact (campaign contact)",
     response_model=None,
     status_code=201,
+    dependencies=[MemberReporter],
 )
-def contact(name: str, member: str, body: ContactIn, ws: WorkspaceDep) -> Document:
+def contact(
+    request: Request, name: str, member: str, body: ContactIn, ws: WorkspaceDep
+) -> Document:
     """Log a contact with the member's government (``campaign contact --json``)."""
+    officer = filed_by(request, body.officer, "officer")
     added = ws.contact(
         name, member, level=body.level, channel=body.channel, on=body.date,
         arguments=body.arguments, response=body.response, follow_up=body.follow_up,
-        officer=body.officer, note=body.note, expected_version=body.version,
+        officer=officer, note=body.note, expected_version=body.version,
     )  # fmt: skip
     return added.document()
 
@@ -253,6 +276,7 @@ def contact(name: str, member: str, body: ContactIn, ws: WorkspaceDep) -> Docume
     "/campaigns/{name}/members/{member}",
     summary="Edit a member (campaign edit)",
     response_model=None,
+    dependencies=[CampaignWriter],
 )
 def edit_member(name: str, member: str, body: MemberEdit, ws: WorkspaceDep) -> Document:
     """Assign the member to an embassy or change its note (``campaign edit --json``)."""
@@ -366,7 +390,10 @@ def export_sheet(name: str, ws: WorkspaceDep, format: documents.SheetFormat = "c
 
 
 @router.post(
-    "/campaigns/{name}/sheet", summary="Import a whip sheet (campaign import)", response_model=None
+    "/campaigns/{name}/sheet",
+    summary="Import a whip sheet (campaign import)",
+    response_model=None,
+    dependencies=[CampaignWriter],
 )
 def import_sheet(
     name: str,
