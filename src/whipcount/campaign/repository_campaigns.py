@@ -3,11 +3,20 @@
 Like :mod:`whipcount.campaign.repository_members`, these functions run inside a
 transaction opened by :class:`whipcount.campaign.repository.CampaignStore`, check their
 input first, and write an audit row with every change.
+
+A campaign's snapshot (its forecast and persuadability, some hundred kilobytes of JSON)
+changes only when the campaign is created or refreshed, while every question about the
+campaign loads it; :func:`load` therefore reads the row without it and takes the decoded
+snapshot from a small cache keyed by the database, the campaign's id, creation time,
+version and last update (a refresh bumps the version), reading it only on a miss.
+Snapshots are never changed in place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,17 +30,42 @@ from whipcount.errors import CampaignInputError, CampaignNotFoundError
 __all__ = ["add_argument", "arguments", "create", "delete", "load", "set_snapshot", "values"]
 
 
+#: decoded snapshots, by (database, id, created_at, version, updated_at); most recent last
+_SNAPSHOTS: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_SNAPSHOTS_KEPT = 16
+_SNAPSHOTS_LOCK = threading.Lock()
+
+
 def load(connection: sa.Connection, name: str, *, lock: bool = False) -> Campaign:
     """The campaign named ``name``; ``lock`` holds it (PostgreSQL ``FOR SHARE``) until the
     transaction ends, so that it is not deleted or refreshed under a write."""
     table = tables.campaigns
-    query = sa.select(table).where(table.c.name == inputs.name(name, "campaign name"))
+    columns = [column for column in table.c if column.name != "snapshot"]
+    query = sa.select(*columns).where(table.c.name == inputs.name(name, "campaign name"))
     if lock:
         query = query.with_for_update(read=True)
     row = connection.execute(query).mappings().one_or_none()
     if row is None:
         raise CampaignNotFoundError(f"no campaign named {name!r}")
-    return Campaign.from_row(row)
+    key = (
+        connection.engine.url.render_as_string(hide_password=True),
+        row["id"],
+        row["created_at"],
+        row["version"],
+        row["updated_at"],
+    )
+    with _SNAPSHOTS_LOCK:
+        snapshot = _SNAPSHOTS.get(key)
+        if snapshot is not None:
+            _SNAPSHOTS.move_to_end(key)
+    if snapshot is None:
+        query = sa.select(table.c.snapshot).where(table.c.id == row["id"])
+        snapshot = connection.execute(query).scalar_one()
+        with _SNAPSHOTS_LOCK:
+            _SNAPSHOTS[key] = snapshot
+            while len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
+                _SNAPSHOTS.popitem(last=False)
+    return Campaign.from_row({**row, "snapshot": snapshot})
 
 
 def _whole(value: object, what: str) -> int:

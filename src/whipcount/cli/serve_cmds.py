@@ -15,12 +15,13 @@ import socket
 import threading
 import time
 import webbrowser
+from typing import Any
 
 import click
 import sqlalchemy as sa
 
 from whipcount.cli import settings
-from whipcount.errors import ConfigError
+from whipcount.errors import ConfigError, WhipcountError
 from whipcount.settings import Settings, check_team_settings
 
 #: host names that are the local machine, besides loopback addresses
@@ -73,15 +74,33 @@ def serve(ctx: click.Context, host: str, port: int, team: bool, open_browser: bo
         )
     import uvicorn
 
+    from whipcount.web.api.forecast import ForecastCache
     from whipcount.web.app import create_app
 
     check_port_free(host, port)
     app = create_app(chosen, local_only=not chosen.team)
+    app.state.forecasts = ForecastCache()  # before any request can make its own
+    threading.Thread(target=warm_forecasts, args=(app,), daemon=True).start()
     url = dashboard_url(host, port)
     click.echo(f"whipcount dashboard: {url} (Ctrl+C stops it)", err=True)
     if open_browser:
         threading.Thread(target=open_when_up, args=(host, port, url), daemon=True).start()
     uvicorn.run(app, host=host, port=port)
+
+
+def warm_forecasts(app: Any) -> bool:
+    """Fit (or load) the forecaster of the next votes while the server starts, so that
+    the first forecast page answers at once; a missing record leaves it for later."""
+    from whipcount.web.api.forecast import ForecastCache
+
+    if getattr(app.state, "forecasts", None) is None:
+        app.state.forecasts = ForecastCache()
+    try:
+        app.state.forecasts.warm(app.state.settings.record)
+    except WhipcountError as error:  # no record yet: the pages say so
+        click.echo(f"forecasts not warmed: {error}", err=True)
+        return False
+    return True
 
 
 def dashboard_url(host: str, port: int) -> str:

@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 
 from whipcount.forecast.data import ForecastData
 from whipcount.forecast.model import Forecaster, ForecastResults
-from whipcount.forecast.record_forecast import ForecastRequest, forecast_vote
+from whipcount.forecast.record_forecast import ForecastRequest, fit_day, forecast_vote
 from whipcount.forecast.stored import fit_path, fitted
 from whipcount.forecast.tally import Majority
 from whipcount.record.reader import Record
@@ -155,6 +155,17 @@ class ForecastCache:
             data = self._data(path, version)
             result = forecast_vote(path, request, data=data, fits=self._fits(path, version))
             return self.documents.put(key, _encode(result.document()))
+
+    def warm(self, path: Path) -> dt.date:
+        """Load (or fit and save) the forecaster that every forecast without an as-of day
+        uses — fitted on the whole record — so that the first such page does not wait
+        for it; answers its fit day.  ``whipcount serve`` calls it in the background."""
+        version = self.version(path)
+        with self._lock:
+            data = self._data(path, version)
+            day = fit_day(data, dt.date.max)
+            self._fits(path, version)(day, Forecaster(), data)
+        return day
 
     def _data(self, path: Path, version: int) -> ForecastData:
         key = (str(path), version)
