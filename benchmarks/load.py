@@ -41,7 +41,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from report_load import markdown
 from server import CUBA, FORECAST, PYTHON, Server, cpu_seconds, serving, warm
 
@@ -130,12 +130,12 @@ def reads(server: Server, args: argparse.Namespace) -> dict[str, Any]:
 def create_campaign(server: Server, name: str) -> tuple[float, list[str]]:
     """Create the campaign through the API: its seconds and the members on its board."""
     start = time.perf_counter()
-    created = httpx.post(f"{server.base}/api/campaigns", json={"name": name, **CAMPAIGN},
+    created = httpx2.post(f"{server.base}/api/campaigns", json={"name": name, **CAMPAIGN},
                          timeout=900.0)  # fmt: skip
     seconds = time.perf_counter() - start
     if created.status_code != 201:
         raise RuntimeError(f"campaign creation answered {created.status_code}: {created.text}")
-    board = httpx.get(f"{server.base}/api/campaigns/{name}/board", timeout=60.0).json()
+    board = httpx2.get(f"{server.base}/api/campaigns/{name}/board", timeout=60.0).json()
     return seconds, [row["iso3"] for row in board["members"]]
 
 
@@ -144,7 +144,7 @@ def reports_filed(server: Server, name: str, members: list[str]) -> list[str]:
     notes = []
     for member in members:
         url = f"{server.base}/api/campaigns/{name}/members/{member}/history"
-        history = httpx.get(url, timeout=60.0)
+        history = httpx2.get(url, timeout=60.0)
         history.raise_for_status()
         notes += [report["note"] for report in history.json()["reports"]]
     return notes

@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from load import machine, percentile
 from playwright.sync_api import Browser, sync_playwright
 from server import CUBA, Server, serving, warm
@@ -90,7 +90,7 @@ def measure(browser: Browser, url: str, loads: int) -> dict[str, Any]:
 
 
 def check_page(server: Server) -> None:
-    answer = httpx.get(server.base + PAGE, timeout=120.0)
+    answer = httpx2.get(server.base + PAGE, timeout=120.0)
     if answer.status_code != 200:
         raise SystemExit(f"{PAGE} answered {answer.status_code}: the page is not there (yet)")
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 
 PYTHON = sys.executable
 WHIPCOUNT = str(Path(PYTHON).with_name("whipcount"))
@@ -92,9 +92,9 @@ def _wait_ready(
         if process.poll() is not None:
             raise RuntimeError(f"the server stopped: {log.read_text(errors='replace')[-2000:]}")
         try:
-            if httpx.get(server.base + READY, timeout=2.0).status_code == 200:
+            if httpx2.get(server.base + READY, timeout=2.0).status_code == 200:
                 return
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"the server did not answer within {timeout:g} s")
@@ -107,8 +107,8 @@ def warm(server: Server, path: str = FORECAST, *, quick: float = 0.25) -> float:
     (each may reach any worker) and must find every answer under ``quick`` seconds (a
     model loaded or fitted takes seconds).
     """
-    fresh = httpx.Limits(max_keepalive_connections=0)
-    with httpx.Client(base_url=server.base, limits=fresh, timeout=900.0) as client:
+    fresh = httpx2.Limits(max_keepalive_connections=0)
+    with httpx2.Client(base_url=server.base, limits=fresh, timeout=900.0) as client:
         start = time.perf_counter()
         client.get(path).raise_for_status()
         first = time.perf_counter() - start

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 CUBA = "necessity-ending-economic-commercial-financial-embargo"
@@ -32,13 +32,13 @@ def spec(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def api(server_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server_url, timeout=COLD / 1000) as client:
+def api(server_url: str) -> Iterator[httpx2.Client]:
+    with httpx2.Client(base_url=server_url, timeout=COLD / 1000) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def campaign(api: httpx.Client) -> str:
+def campaign(api: httpx2.Client) -> str:
     """The campaign the board tests use, created through the API."""
     if api.get(f"/api/campaigns/{NAME}").status_code == 404:
         response = api.post("/api/campaigns", json=spec(NAME))
@@ -148,7 +148,7 @@ def test_record_a_report_and_see_the_tally_change(page: Any, campaign: str) -> N
     assert f": {call} " in str(shape.get_attribute("data-label"))
 
 
-def test_a_stale_edit_asks_for_a_reload(page: Any, campaign: str, api: httpx.Client) -> None:
+def test_a_stale_edit_asks_for_a_reload(page: Any, campaign: str, api: httpx2.Client) -> None:
     page.goto(BOARD)
     row = page.locator("#board tbody tr[data-iso3='ALB']")
     read = int(str(row.get_attribute("data-version")))

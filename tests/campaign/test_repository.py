@@ -260,3 +260,29 @@ def test_goal_thresholds(kind: str, threshold: int, shout: bool) -> None:
     assert inputs.goal(text.upper() if shout else text) == text
     with pytest.raises(CampaignInputError):
         inputs.goal(f"{kind}:{-threshold - 1}")
+
+
+def test_a_cached_snapshot_never_outlives_its_campaign(
+    store: CampaignStore, database_url: str
+) -> None:
+    """Snapshots are cached between loads (``repository_campaigns.load``); a refresh, a
+    deletion and a new campaign of the same name are each seen at once, by this store
+    and by another process's."""
+    first = store.campaign(CAMPAIGN).snapshot
+    assert store.campaign(CAMPAIGN).snapshot is first  # decoded once
+    with CampaignStore(database_url) as other:
+        assert other.campaign(CAMPAIGN).snapshot == first
+        wider = snapshot((*MEMBERS, "IND"))
+        other.set_snapshot(CAMPAIGN, snapshot=wider, actor="ana")
+        assert store.campaign(CAMPAIGN).snapshot == wider
+        other.delete_campaign(CAMPAIGN, actor="ana")
+        with pytest.raises(CampaignNotFoundError):
+            store.campaign(CAMPAIGN)
+        narrow = snapshot(("BRA", "USA"))
+        other.create_campaign(**campaign_fields(snapshot=narrow))
+        assert store.campaign(CAMPAIGN).snapshot == narrow
+    # a create that fails after its row is written caches nothing
+    with pytest.raises(CampaignInputError):
+        store.create_campaign(**campaign_fields(name="broken", snapshot={"members": ["NOPE"]}))
+    with pytest.raises(CampaignNotFoundError):
+        store.campaign("broken")

@@ -114,6 +114,7 @@ BAD_INPUT: dict[str, tuple[Callable[[CampaignStore], object], type[Exception], s
     "empty name": (_create(name=" "), CampaignInputError, "campaign name must be"),
     "slash in name": (_create(name="cuba/2024"), CampaignInputError, "may not contain /"),
     "backslash in name": (_create(name="cuba\\2024"), CampaignInputError, "may not contain"),
+    "dots for a name": (_create(name=".."), CampaignInputError, "only dots"),
     "no members": (_create(snapshot={"x": 1}), CampaignInputError, "must list its members"),
     "member twice": (
         _create(snapshot=snapshot(("BRA", "BRA"))),

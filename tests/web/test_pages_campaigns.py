@@ -129,6 +129,10 @@ def test_list_shows_each_campaign_and_the_create_form(
     assert 'id="create-campaign"' in text and 'class="sortable" id="campaigns"' in text
     assert 'name="series" value="some-series"' in text and 'name="session"' in text
     assert 'value="80"' in text
+    rehearsal = page(client, "/campaigns?series=s&as_of=2024-10-01&majority=two-thirds")
+    assert 'name="as_of" type="date" value="2024-10-01"' in rehearsal
+    assert '<option value="two-thirds" selected>' in rehearsal
+    assert 'value="series" checked' in rehearsal
     assert '<script src="/static/campaign.js">' in text
 
 

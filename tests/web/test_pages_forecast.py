@@ -47,7 +47,7 @@ def test_the_cuba_forecast_page(client: TestClient) -> None:
     assert len(rows) == len(document["members"])
     for reason in usa["reasons"]:
         assert reason in page.text
-    assert page.find("a", href=f"/campaigns?series={CUBA}&session=79&as_of=2024-10-01")
+    assert page.find("a", href=f"/campaigns?series={CUBA}&session=79&as_of=2024-10-01#new")
     assert page.find("a", href=f"/series/{CUBA}")
 
 
@@ -75,6 +75,12 @@ def test_a_draft_forecast_page(client: TestClient) -> None:
     assert len(page.find("path", class_="member")) > 150
     links = [a["href"] for a in page.find("a") if a["href"].startswith("/campaigns?")]
     assert links and "sponsor=CUB" in links[0] and "sponsor=VEN" in links[0]
+    assert "draft=Elimination" in links[0] and "session=" not in links[0]
+    # the campaign form opens on the draft, filled in
+    form = get_page(client, links[0].split("#")[0])
+    assert form.find("input", type="radio", name="vote_kind", value="draft", checked="")
+    assert form.find("input", name="draft", value="Elimination of unilateral coercive measures")
+    assert form.find("input", name="sponsors", value="CUB, VEN")
 
 
 @pytest.mark.parametrize(
@@ -101,3 +107,4 @@ def test_sponsors_and_threshold() -> None:
     assert votes_needed(2.5, "simple") == 3
     assert votes_needed(40, "two-thirds") == 80
     assert votes_needed(40.2, "two-thirds") == 81
+    assert votes_needed(0, "two-thirds") == 1  # adoption needs at least one yes

@@ -110,6 +110,7 @@ def test_serve_refuses_a_busy_port_clearly(tmp_path: Path) -> None:
         ("127.0.0.1", "http://127.0.0.1:8000/"),
         ("0.0.0.0", "http://127.0.0.1:8000/"),
         ("::1", "http://[::1]:8000/"),
+        ("::", "http://[::1]:8000/"),
         ("localhost", "http://localhost:8000/"),
     ],
 )

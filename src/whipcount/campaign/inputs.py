@@ -60,13 +60,13 @@ def name(value: object, what: str) -> str:
 
 
 def campaign_name(value: object) -> str:
-    """A new campaign's name: a :func:`name` without ``/`` or ``\\``, since the name is
-    a part of the campaign's web address (``/campaigns/NAME/...``)."""
+    """A new campaign's name: a :func:`name` without ``/`` or ``\\`` and not only dots,
+    since the name is a part of the campaign's web address (``/campaigns/NAME/...``)."""
     cleaned = name(value, "campaign name")
-    if "/" in cleaned or "\\" in cleaned:
+    if "/" in cleaned or "\\" in cleaned or not cleaned.strip("."):
         raise CampaignInputError(
-            f"campaign name {cleaned!r} may not contain / or \\ (it is part of the "
-            "campaign's web address); use - instead"
+            f"campaign name {cleaned!r} may not contain / or \\ nor be only dots (it is "
+            "part of the campaign's web address); use - instead"
         )
     return cleaned
 

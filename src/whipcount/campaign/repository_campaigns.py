@@ -7,9 +7,11 @@ input first, and write an audit row with every change.
 A campaign's snapshot (its forecast and persuadability, some hundred kilobytes of JSON)
 changes only when the campaign is created or refreshed, while every question about the
 campaign loads it; :func:`load` therefore reads the row without it and takes the decoded
-snapshot from a small cache keyed by the database, the campaign's id, creation time,
-version and last update (a refresh bumps the version), reading it only on a miss.
-Snapshots are never changed in place.
+snapshot from a small cache keyed by the database, the campaign's id, name, creation
+time, version and last update (a refresh bumps the version), reading it on a miss with
+the same version and update time as the row.  Only committed snapshots are cached (a
+create or refresh reads its own without the cache), and snapshots are never changed in
+place.
 """
 
 from __future__ import annotations
@@ -36,20 +38,23 @@ _SNAPSHOTS_KEPT = 16
 _SNAPSHOTS_LOCK = threading.Lock()
 
 
-def load(connection: sa.Connection, name: str, *, lock: bool = False) -> Campaign:
+def load(
+    connection: sa.Connection, name: str, *, lock: bool = False, cached: bool = True
+) -> Campaign:
     """The campaign named ``name``; ``lock`` holds it (PostgreSQL ``FOR SHARE``) until the
-    transaction ends, so that it is not deleted or refreshed under a write."""
+    transaction ends, so that it is not deleted or refreshed under a write.  ``cached``
+    False reads the snapshot from the row and keeps it out of the cache (a write's own,
+    not yet committed, snapshot)."""
     table = tables.campaigns
+    which = table.c.name == inputs.name(name, "campaign name")
+    if not cached:
+        return _one(connection, sa.select(table).where(which), name, lock=lock)
     columns = [column for column in table.c if column.name != "snapshot"]
-    query = sa.select(*columns).where(table.c.name == inputs.name(name, "campaign name"))
-    if lock:
-        query = query.with_for_update(read=True)
-    row = connection.execute(query).mappings().one_or_none()
-    if row is None:
-        raise CampaignNotFoundError(f"no campaign named {name!r}")
+    row = _one_row(connection, sa.select(*columns).where(which), name, lock=lock)
     key = (
         connection.engine.url.render_as_string(hide_password=True),
         row["id"],
+        row["name"],
         row["created_at"],
         row["version"],
         row["updated_at"],
@@ -58,14 +63,39 @@ def load(connection: sa.Connection, name: str, *, lock: bool = False) -> Campaig
         snapshot = _SNAPSHOTS.get(key)
         if snapshot is not None:
             _SNAPSHOTS.move_to_end(key)
+    if snapshot is not None:
+        return Campaign.from_row({**row, "snapshot": snapshot})
+    # the snapshot of the very row read above: a refresh or a deletion committed in
+    # between (PostgreSQL reads each statement afresh) finds nothing, and the whole row
+    # is read again instead
+    same = sa.and_(
+        table.c.id == row["id"],
+        table.c.version == row["version"],
+        table.c.updated_at == row["updated_at"],
+    )
+    snapshot = connection.execute(sa.select(table.c.snapshot).where(same)).scalar_one_or_none()
     if snapshot is None:
-        query = sa.select(table.c.snapshot).where(table.c.id == row["id"])
-        snapshot = connection.execute(query).scalar_one()
-        with _SNAPSHOTS_LOCK:
-            _SNAPSHOTS[key] = snapshot
-            while len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
-                _SNAPSHOTS.popitem(last=False)
+        return _one(connection, sa.select(table).where(which), name, lock=lock)
+    with _SNAPSHOTS_LOCK:
+        _SNAPSHOTS[key] = snapshot
+        while len(_SNAPSHOTS) > _SNAPSHOTS_KEPT:
+            _SNAPSHOTS.popitem(last=False)
     return Campaign.from_row({**row, "snapshot": snapshot})
+
+
+def _one_row(
+    connection: sa.Connection, query: sa.Select[Any], name: str, *, lock: bool
+) -> sa.RowMapping:
+    if lock:
+        query = query.with_for_update(read=True)
+    row = connection.execute(query).mappings().one_or_none()
+    if row is None:
+        raise CampaignNotFoundError(f"no campaign named {name!r}")
+    return row
+
+
+def _one(connection: sa.Connection, query: sa.Select[Any], name: str, *, lock: bool) -> Campaign:
+    return Campaign.from_row(_one_row(connection, query, name, lock=lock))
 
 
 def _whole(value: object, what: str) -> int:
@@ -112,7 +142,7 @@ def create(
         raise CampaignInputError(f"a campaign named {columns['name']!r} already exists")
     stamp = {"created_at": at, "created_by": actor, "updated_at": at, "updated_by": actor}
     connection.execute(sa.insert(table).values(**columns, **stamp, version=1))
-    campaign = load(connection, columns["name"])
+    campaign = load(connection, columns["name"], cached=False)
     board.create_members(connection, campaign, at=at, actor=actor)
     after = {**campaign.document(), "snapshot": audit.snapshot_summary(campaign.snapshot)}
     _audit(connection, campaign, "create", None, after, at=at, actor=actor)
@@ -131,7 +161,7 @@ def set_snapshot(
         .where(table.c.id == before.id)
         .values(snapshot=stored, updated_at=at, updated_by=actor, version=table.c.version + 1)
     )
-    after = load(connection, name)
+    after = load(connection, name, cached=False)
     board.create_members(connection, after, at=at, actor=actor)
     summary = [
         {"version": c.version, "snapshot": audit.snapshot_summary(c.snapshot)}

@@ -11,6 +11,7 @@ processes and backed up as one; see docs/TEAM.md).
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -21,7 +22,7 @@ import click
 import sqlalchemy as sa
 
 from whipcount.cli import settings
-from whipcount.errors import ConfigError, WhipcountError
+from whipcount.errors import ConfigError
 from whipcount.settings import Settings, check_team_settings
 
 #: host names that are the local machine, besides loopback addresses
@@ -97,7 +98,7 @@ def warm_forecasts(app: Any) -> bool:
         app.state.forecasts = ForecastCache()
     try:
         app.state.forecasts.warm(app.state.settings.record)
-    except WhipcountError as error:  # no record yet: the pages say so
+    except Exception as error:  # no record yet (the pages say so), or a damaged one
         click.echo(f"forecasts not warmed: {error}", err=True)
         return False
     return True
@@ -105,7 +106,7 @@ def warm_forecasts(app: Any) -> bool:
 
 def dashboard_url(host: str, port: int) -> str:
     """The address a browser opens for a server on ``host:port``."""
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
     if ":" in shown:  # an IPv6 address
         shown = f"[{shown}]"
     return f"http://{shown}:{port}/"
@@ -115,7 +116,8 @@ def check_port_free(host: str, port: int) -> None:
     """Refuse clearly when something already listens on ``host:port``."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if os.name == "posix":  # as uvicorn binds (elsewhere it would share a busy port)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -128,7 +130,7 @@ def check_port_free(host: str, port: int) -> None:
 def open_when_up(host: str, port: int, url: str, *, timeout: float = 30.0) -> bool:
     """Open ``url`` in the browser as soon as ``host:port`` accepts connections."""
     deadline = time.monotonic() + timeout
-    target = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    target = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
     while time.monotonic() < deadline:
         try:
             with socket.create_connection((target, port), timeout=0.5):

@@ -14,9 +14,10 @@ plan, the scenario builder and the print views are in
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from whipcount.accounts.roles import can_report
@@ -54,10 +55,17 @@ def _user(request: Request) -> Any:
 def campaigns_page(
     request: Request,
     ws: WorkspaceDep,
+    *,
     series: str | None = None,
     session: int | None = None,
+    draft: Annotated[str | None, Query(max_length=500)] = None,
+    sponsor: Annotated[list[str] | None, Query()] = None,
+    as_of: dt.date | None = None,
+    majority: Literal["simple", "two-thirds"] = "simple",
 ) -> HTMLResponse:
-    """Every campaign with its goal, P(goal), day and démarches left; the create form."""
+    """Every campaign with its goal, P(goal), day and démarches left; the create form,
+    filled in with the vote a forecast page links from (a series and session, or a
+    draft and its sponsors; the as-of day and the majority)."""
     shown = [ws.show(c["name"]) for c in ws.campaigns()]
     rows = [{**c, "urls": urls(c["name"])} for c in shown]
     return render(
@@ -65,7 +73,15 @@ def campaigns_page(
         "campaigns.html",
         campaigns=rows,
         goals=GOALS,
-        prefill={"series": series or "", "session": "" if session is None else session},
+        prefill={
+            "kind": "draft" if draft else "series",
+            "series": series or "",
+            "session": "" if session is None else session,
+            "draft": draft or "",
+            "sponsors": ", ".join(sponsor or []),
+            "as_of": "" if as_of is None else as_of.isoformat(),
+            "majority": majority,
+        },
         may=permissions(_user(request)),
     )
 

@@ -90,7 +90,7 @@ async def draft_forecast_page(
         majority=majority,
     )
     document = json.loads(await forecasts.answer(record, question))
-    campaign: dict[str, Any] = {"draft": draft.strip(), "session": document["target"]["session"]}
+    campaign: dict[str, Any] = {"draft": draft.strip()}
     if sponsors:
         campaign["sponsor"] = list(sponsors)
     if as_of is not None:
@@ -134,7 +134,11 @@ def _page(
         tally_chart=tally_chart(document, majority),
         distribution_charts=distribution_charts(document, majority),
         needed=votes_needed(document["tally"]["no"]["q50"], majority),
-        campaign_url="/campaigns?" + urlencode(campaign, doseq=True),
+        campaign_url="/campaigns?"
+        + urlencode(
+            {**campaign, **({"majority": majority} if majority != "simple" else {})}, doseq=True
+        )
+        + "#new",
         issues=ISSUES,
     )
 
@@ -155,7 +159,9 @@ def _member_row(member: Document) -> Document:
 def votes_needed(no: float, majority: str) -> int:
     """Yes votes needed to adopt when ``no`` members vote no: more yes than no (simple),
     or at least twice as many (two-thirds of those voting yes or no)."""
-    return math.ceil(2 * no) if majority == "two-thirds" else math.floor(no) + 1
+    if majority == "two-thirds":
+        return max(1, math.ceil(2 * no))  # and at least one yes (forecast.tally.adopted)
+    return math.floor(no) + 1
 
 
 def tally_chart(document: Document, majority: str) -> Markup:
