@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, cast
 
@@ -101,15 +101,8 @@ class AccountStore:
     ) -> None:
         self.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sa.Connection]:
-        try:
-            with database.writing(self.engine) as connection:
-                yield connection
-        except sa.exc.IntegrityError as error:
-            raise AccountInputError(
-                f"the change conflicts with the database: {error.orig}"
-            ) from error
+    def _write(self) -> AbstractContextManager[sa.Connection]:
+        return database.writing_or(self.engine, AccountInputError)
 
     # -- users ----------------------------------------------------------------------------
 

@@ -129,6 +129,17 @@ def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
 
 
 @contextmanager
+def writing_or(engine: sa.Engine, error: type[Exception]) -> Iterator[sa.Connection]:
+    """:func:`writing`, with a constraint the change breaks (a taken name, a missing
+    row) raised as ``error`` naming the conflict, the stores' one way to say so."""
+    try:
+        with writing(engine) as connection:
+            yield connection
+    except sa.exc.IntegrityError as conflict:
+        raise error(f"the change conflicts with the database: {conflict.orig}") from conflict
+
+
+@contextmanager
 def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
     """A connection in a read transaction (one consistent view of the database)."""
     with engine.connect() as connection, connection.begin():

@@ -17,8 +17,8 @@ written (see :mod:`whipcount.campaign.repository_members`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -123,15 +123,8 @@ class CampaignStore:
 
     # -- transactions -------------------------------------------------------------------
 
-    @contextmanager
-    def _write(self) -> Iterator[sa.Connection]:
-        try:
-            with database.writing(self.engine) as connection:
-                yield connection
-        except sa.exc.IntegrityError as error:
-            raise CampaignInputError(
-                f"the change conflicts with the database: {error.orig}"
-            ) from error
+    def _write(self) -> AbstractContextManager[sa.Connection]:
+        return database.writing_or(self.engine, CampaignInputError)
 
     # -- campaigns ----------------------------------------------------------------------
 

@@ -137,8 +137,10 @@ class Workspace:
     def campaigns(self) -> list[dict[str, Any]]:
         return [campaign_summary(c) for c in self.store.campaigns()]
 
-    def show(self, name: str) -> dict[str, Any]:
-        board = self.board(name)
+    def show(self, name: str, *, board: Board | None = None) -> dict[str, Any]:
+        """The campaign with its board's tally and odds (``board``: the campaign's board
+        already built for this question, else built here)."""
+        board = board or self.board(name)
         header = {k: v for k, v in board.header().items() if k != "campaign"}
         return {
             **campaign_summary(board.campaign),
@@ -304,12 +306,15 @@ class Workspace:
         """Démarches the plan may still use (:mod:`whipcount.campaign.calendar`)."""
         return self.board(name).demarches_left
 
-    def targets(self, name: str, *, top: int | None = None) -> dict[str, Any]:
+    def targets(
+        self, name: str, *, top: int | None = None, board: Board | None = None
+    ) -> dict[str, Any]:
         """Members ranked by the expected change toward the goal per démarche, and the plan
-        (which leaves out the members contacted in the last week, awaiting follow-up)."""
+        (which leaves out the members contacted in the last week, awaiting follow-up);
+        ``board`` as for :meth:`show`."""
         if top is not None and top < 1:
             raise CampaignInputError(f"top {top}: give a positive number of members")
-        return _targets(self.board(name), top)
+        return _targets(board or self.board(name), top)
 
     def scenario(self, name: str, votes: Mapping[str, str]) -> dict[str, Any]:
         """The tally and the goal's probability if these members vote as given."""
@@ -329,11 +334,14 @@ class Workspace:
             "board": {"tally": summary(board.tallies), "p_goal": round(board.p_goal, 4)},
         }
 
-    def what_it_takes(self, name: str, *, probability: float = 0.5) -> dict[str, Any]:
-        """The smallest set of members whose moves reach the goal with ``probability``."""
+    def what_it_takes(
+        self, name: str, *, probability: float = 0.5, board: Board | None = None
+    ) -> dict[str, Any]:
+        """The smallest set of members whose moves reach the goal with ``probability``
+        (``board`` as for :meth:`show`)."""
         if not 0 < probability <= 1:
             raise CampaignInputError(f"probability {probability} is not in (0, 1]")
-        board = self.board(name)
+        board = board or self.board(name)
         snap = board.snapshot
         found = what_it_takes(
             board.p_now, snap.persuadability.p_move, snap.members, board.goal,

@@ -41,9 +41,10 @@ def plan_page(
     top: int = TOP,
 ) -> HTMLResponse:
     """Ranked targets with their reasons, and the plan for the démarches left."""
-    shown = ws.show(name)
-    targets = ws.targets(name, top=top or None)
-    names = {m["iso3"]: m["name"] for m in ws.board(name).document()["members"]}
+    board = ws.board(name)  # one board for every part of the page
+    shown = ws.show(name, board=board)
+    targets = ws.targets(name, top=top or None, board=board)
+    names = {code: board.snapshot.name(code) for code in targets["plan"]["members"]}
     plan = targets["plan"]
     return render(
         request,
@@ -72,7 +73,7 @@ def scenario_page(
     """The scenario builder and what it would take to reach the goal."""
     board = ws.board(name)
     document = board.document()
-    shown = ws.show(name)
+    shown = ws.show(name, board=board)
     rows = sorted(document["members"], key=lambda m: m["name"])
     geometry = getattr(request.app.state.settings, "map_geometry", None)
     return render(
@@ -84,7 +85,7 @@ def scenario_page(
         board=document,
         rows=rows,
         tally=tally_bar(document["tally"]),
-        takes=ws.what_it_takes(name, probability=probability),
+        takes=ws.what_it_takes(name, probability=probability, board=board),
         map=board_map(document["members"], geometry=geometry, id="scenario-map", selectable=True),
         urls=urls(name),
         may=permissions(_user(request)),

@@ -91,7 +91,7 @@ def board_page(request: Request, name: str, ws: WorkspaceDep) -> HTMLResponse:
     """The whip board: tally, P(goal), the map and every member's row (inline edits)."""
     board = ws.board(name)
     document = board.document()
-    shown = ws.show(name)
+    shown = ws.show(name, board=board)
     user = _user(request)
     rows = board_rows(document, board.contacts, user)
     geometry = getattr(request.app.state.settings, "map_geometry", None)
