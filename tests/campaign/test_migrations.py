@@ -50,11 +50,8 @@ def test_reopening_is_a_quiet_no_op(database_url: str, capsys: pytest.CaptureFix
     statements: list[str] = []
     engine = database.create_engine(database_url)
     sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(str(args[2])))
-    start = time.perf_counter()
     database.upgrade(engine)
-    elapsed = time.perf_counter() - start
     engine.dispose()
-    assert elapsed < 1.0
     written = [s for s in statements if s.split()[0].upper() not in ("SELECT", "BEGIN", "PRAGMA")]
     assert written == []
     with CampaignStore(database_url) as store:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -80,12 +79,11 @@ def test_group_against_a_state(record: Record) -> None:
         align_group(record, "USA", "NOPE")
 
 
-def test_the_reports_table_for_one_session_is_fast(record: Record) -> None:
+def test_the_reports_table_for_one_session_from_warm_caches(record: Record) -> None:
     selection = Selection(sessions=(78, 78))
-    align_all(record, selection=selection)  # warm the matrix and adoption caches
-    start = time.perf_counter()
-    document = align_all(record, selection=selection)
-    assert time.perf_counter() - start < 1.0  # benchmarks/run.py holds the 200 ms target
+    first = align_all(record, selection=selection)  # warm the matrix and adoption caches
+    document = align_all(record, selection=selection)  # speed: benchmarks/run.py (200 ms)
+    assert document == first
     assert len(document["rows"]) == 192 and document["a"] == "USA"
     assert document["columns"] == ["same", "opposite", "partial", "absent"]
 

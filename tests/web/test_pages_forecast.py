@@ -4,7 +4,6 @@ API share one cached forecast; bad input is an error page."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,9 +57,9 @@ def test_page_and_api_share_one_forecast(client: TestClient) -> None:
     count = len(cache.documents)
     assert client.get(f"/api/forecast/series/{CUBA}").status_code == 200
     assert len(cache.documents) == count
-    start = time.perf_counter()
-    get_page(client, url)
-    assert time.perf_counter() - start < 0.5  # warm: the cached document, rendered
+    fits = len(cache.fits)
+    get_page(client, url)  # warm: the cached document, rendered (speed: benchmarks/)
+    assert (len(cache.documents), len(cache.fits)) == (count, fits)
 
 
 def test_a_draft_forecast_page(client: TestClient) -> None:
